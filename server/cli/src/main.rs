@@ -1,5 +1,6 @@
 //! The `terraconverse` command: CLI front end over the core crates, and the
-//! language server (`terraconverse lsp`). Each subcommand lives in `cmd/`.
+//! language server (`terraconverse lsp`). Each subcommand lives in its own file
+//! under `cmd/`; this file only dispatches.
 
 mod cmd;
 
@@ -17,12 +18,24 @@ struct Cli {
 enum Command {
     /// Show the AWS resources a plain-language request leads to.
     Intent(cmd::intent::Args),
+    /// Talk through a configuration in the terminal.
+    Chat(cmd::chat::Args),
+    /// Generate a configuration non-interactively.
+    Generate(cmd::generate::Args),
+    /// Check Terraform files for security problems (for CI).
+    Check(cmd::check::Args),
+    /// Run the language server on stdin/stdout.
+    Lsp(cmd::lsp::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Intent(args) => cmd::intent::run(args),
+        Command::Chat(args) => cmd::chat::run(args),
+        Command::Generate(args) => cmd::generate::run(args),
+        Command::Check(args) => cmd::check::run(args),
+        Command::Lsp(args) => cmd::lsp::run(args),
     };
     match result {
         Ok(code) => code,

@@ -28,6 +28,17 @@ pub struct StackResource {
     /// Dependency role → key of the resource that fills it.
     #[serde(default)]
     pub refs: BTreeMap<String, String>,
+    /// How many copies (`count`), e.g. one subnet per availability zone.
+    #[serde(default = "one")]
+    pub count: u32,
+    /// When the workspace already defines this resource (e.g. `aws_vpc.main`), its
+    /// address: the generator references it instead of generating a new one.
+    #[serde(default)]
+    pub existing: Option<String>,
+}
+
+fn one() -> u32 {
+    1
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

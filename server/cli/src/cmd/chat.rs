@@ -1,0 +1,10 @@
+//! `terraconverse chat` (being built; see its issue).
+
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("`terraconverse chat` is not available in this build yet")
+}

@@ -1,0 +1,10 @@
+//! `terraconverse check` (being built; see its issue).
+
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("`terraconverse check` is not available in this build yet")
+}

@@ -1,0 +1,10 @@
+//! `terraconverse generate` (being built; see its issue).
+
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("`terraconverse generate` is not available in this build yet")
+}
