@@ -1,1 +1,5 @@
-//! Placeholder, filled by its issue.
+//! The TerraConverse language server: a thin tower-lsp-server adapter over the core
+//! crates (documents in ropey, the conversation protocol of [`protocol`], diagnostics,
+//! hover, completion, code actions and live buffer edits).
+
+pub mod protocol;
