@@ -1,0 +1,134 @@
+-- End to end through the plugin's commands: a language server (the real
+-- `terraconverse lsp`, or the protocol test double with TC_SERVER=fake) is started by
+-- the plugin, `:TerraConverse` runs a conversation whose answers are scripted by
+-- stubbing vim.ui, and the files on disk are checked afterwards.
+--
+-- Environment: TC_SERVER_CMD (JSON list, the server command), TC_WORKSPACE (an empty
+-- folder), TC_EXPECT ('fake' or 'real': which checks apply), FAKE_LOG (fake only).
+local h = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':h') .. '/harness.lua')
+local tc = require('terraconverse')
+local conversation = require('terraconverse.conversation')
+local transcript = require('terraconverse.transcript')
+
+local cmd = vim.fn.json_decode((assert(vim.env.TC_SERVER_CMD, 'set TC_SERVER_CMD')))
+local ws = assert(vim.env.TC_WORKSPACE, 'set TC_WORKSPACE')
+local expect = vim.env.TC_EXPECT or 'fake'
+
+local MAIN_TF = [[
+# Network for the shop. Keep this comment: the plugin must not touch it.
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16" # the whole range
+}
+]]
+
+h.write(ws .. '/main.tf', MAIN_TF)
+vim.fn.mkdir(ws .. '/.git', 'p')
+vim.cmd('cd ' .. vim.fn.fnameescape(ws))
+vim.cmd('edit main.tf')
+
+h.truthy(tc.setup({ cmd = cmd, transcript = 'split', init_options = { logLevel = 'warn' } }), 'setup failed')
+
+local function requests(method)
+  local out = {}
+  for line in io.lines(vim.env.FAKE_LOG) do
+    local entry = vim.fn.json_decode(line)
+    if entry.method == method then
+      table.insert(out, entry.params)
+    end
+  end
+  return out
+end
+
+if expect == 'fake' then
+  h.test('a conversation: choice, typed answer with default shown, warning declined, files written', function()
+    local asked = h.script_ui({
+      { prompt = '^%[1/3%] Which AWS region%?', pick = 'eu-central-1 (default)' },
+      { prompt = '^%[2/3%] Which instance class should the database use%? %[db%.t3%.micro%]', input = 'db.t3.small' },
+      { prompt = '^%[3/3%] Should the database be reachable', pick = 'yes' },
+      { prompt = '^%[3/3%] Should the database be reachable', pick = 'Choose something safer' },
+    })
+    vim.cmd('TerraConverse add a postgres database')
+    h.wait_for(function()
+      return conversation.state.complete
+    end, 15000, 'the conversation to complete')
+    h.eq('db.t3.micro', asked[2].default, 'the input is pre-filled with the default')
+    h.eq('Choose something safer', asked[4].labels[1], 'the warning asks for confirmation')
+
+    h.eq(table.concat({
+      '# Written by TerraConverse.',
+      'resource "aws_db_instance" "main" {',
+      '  instance_class      = "db.t3.small"',
+      '  publicly_accessible = false',
+      '  # region eu-central-1',
+      '}',
+      '',
+    }, '\n'), h.read(ws .. '/database.tf'), 'database.tf on disk')
+    h.eq(MAIN_TF, h.read(ws .. '/main.tf'), 'main.tf is untouched')
+
+    local answers = requests('terraconverse/answer')
+    h.eq({
+      { conversation = 'c1', action = 'default' },
+      { conversation = 'c1', text = 'db.t3.small' },
+      { conversation = 'c1', text = 'yes' },
+      { conversation = 'c1', action = 'decline' },
+    }, answers)
+    local start = requests('terraconverse/start')[1]
+    h.eq({ request = 'add a postgres database', target = vim.uri_from_fname(ws) }, start)
+    local init = requests('initialize')[1]
+    h.eq(true, init.documentChanges, 'the client says it applies documentChanges')
+    h.eq({ logLevel = 'warn' }, init.initializationOptions)
+
+    local text = table.concat(transcript.lines(), '\n')
+    for _, want in ipairs({ '> add a postgres database', '? [1/3] Which AWS region?', '  default: eu-central-1 - Frankfurt keeps the data in the EU.', '! TC-RDS-002: A publicly accessible database', '> Choose something safer', '= done: wrote database.tf' }) do
+      h.truthy(text:find(want, 1, true), 'transcript lacks ' .. want .. '\n' .. text)
+    end
+  end)
+
+  h.test(':TerraConverseStatus shows the parameters; :TerraConverseCancel cancels', function()
+    h.script_ui({
+      { prompt = '^%[1/3%]', pick = 'us-east-1' },
+      { prompt = '^%[2/3%]', input = nil },
+    })
+    vim.cmd('TerraConverse an s3 bucket')
+    h.wait_for(function()
+      return conversation.state.question and conversation.state.question.id == 'db.instance_class'
+    end, 10000, 'the second question')
+    local status
+    tc.status(function(s)
+      status = s
+    end)
+    h.wait_for(function()
+      return status ~= nil
+    end, 5000, 'the status reply')
+    h.eq({ 'region = us-east-1' }, status.parameters)
+    local n = #requests('terraconverse/cancel')
+    vim.cmd('TerraConverseCancel')
+    h.wait_for(function()
+      return conversation.state.conversation == nil
+    end, 5000, 'the cancel reply')
+    h.eq({ { conversation = 'c2' } }, vim.list_slice(requests('terraconverse/cancel'), n + 1))
+    h.truthy(table.concat(transcript.lines(), '\n'):find('= cancelled', 1, true))
+  end)
+
+  h.test('accept all defaults from a choice list finishes the conversation', function()
+    h.script_ui({ { prompt = '^%[1/3%]', pick = 'Accept all remaining defaults' } })
+    os.remove(ws .. '/database.tf')
+    vim.cmd('silent! bwipeout! database.tf')
+    vim.cmd('TerraConverse a database with defaults')
+    h.wait_for(function()
+      return conversation.state.complete
+    end, 10000, 'completion')
+    h.eq(table.concat({
+      '# Written by TerraConverse.',
+      'resource "aws_db_instance" "main" {',
+      '  instance_class      = "db.t3.micro"',
+      '  publicly_accessible = false',
+      '  # region eu-central-1',
+      '}',
+      '',
+    }, '\n'), h.read(ws .. '/database.tf'), 'three edits in one turn, each on top of the last')
+  end)
+end
+
+tc.stop()
+h.finish()

@@ -1,0 +1,125 @@
+-- Unit tests of the plugin's pure parts: the items offered for a question, option
+-- checking, root finding, refusing stale edits, and the transcript.
+local h = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':h') .. '/harness.lua')
+local conversation = require('terraconverse.conversation')
+local config = require('terraconverse.config')
+local client = require('terraconverse.client')
+local transcript = require('terraconverse.transcript')
+
+local function labels(items)
+  return vim.tbl_map(function(i)
+    return i.label
+  end, items)
+end
+
+h.test('a question with choices offers the default first, then the other choices and the actions', function()
+  local items = conversation.items({ text = 'Region?', default = 'eu-central-1', choices = { 'us-east-1', 'eu-central-1' } }, {})
+  h.eq({
+    'eu-central-1 (default)',
+    'us-east-1',
+    'Type another answer...',
+    'Skip',
+    'Back',
+    'Accept all remaining defaults',
+    'Pause (resume with :TerraConverse)',
+    'Cancel the conversation',
+  }, labels(items))
+  h.eq({ action = 'default' }, items[1].answer)
+  h.eq({ text = 'us-east-1' }, items[2].answer)
+  h.eq('input', items[3].op)
+  h.eq({ action = 'acceptAllDefaults' }, items[6].answer)
+end)
+
+h.test('a default outside the choices, and no default at all', function()
+  h.eq('Accept default: 3', labels(conversation.items({ text = 'n', default = '3', choices = { '1', '2' } }, {}))[3])
+  local none = labels(conversation.items({ text = 'n', default = vim.NIL, choices = { 'a' } }, {}))
+  h.eq('a', none[1])
+  h.truthy(not vim.tbl_contains(none, 'Accept default: a'))
+end)
+
+h.test('a warning that needs confirmation offers decline first, then confirm', function()
+  local items = conversation.items({ text = 'Public?', default = 'no', choices = { 'yes', 'no' } }, { { rule = 'TC-RDS-002', message = 'm', needsConfirmation = true } })
+  h.eq('Choose something safer', items[1].label)
+  h.eq({ action = 'decline' }, items[1].answer)
+  h.eq({ action = 'confirm' }, items[2].answer)
+  h.eq(nil, items[3].answer and items[3].answer.text, 'no plain choice is offered while a warning waits')
+end)
+
+h.test('question titles show progress', function()
+  h.eq('[2/5] Which?', conversation.title({ text = 'Which?', progress = { current = 2, total = 5 } }))
+  h.eq('Which?', conversation.title({ text = 'Which?', progress = vim.NIL }))
+end)
+
+h.test('options are checked, with the fix in the message', function()
+  local rows = {
+    { { autowrite = false }, nil },
+    { { autowrit = true }, 'unknown option "autowrit"; the options are: autowrite, cmd, cmd_env, filetypes, init_options, on_attach, root_markers, transcript' },
+    { { autowrite = 'yes' }, 'option "autowrite" must be a boolean, not a string' },
+    { { transcript = 'float' }, "option transcript must be 'split', 'vsplit', 'tab' or 'none', not \"float\"" },
+    { 'x', 'terraconverse.setup() takes a table, e.g. setup({ autowrite = false })' },
+  }
+  for _, row in ipairs(rows) do
+    local cfg, err = config.resolve(row[1])
+    h.eq(row[2], err, vim.inspect(row[1]))
+    if not row[2] then
+      h.eq(false, cfg.autowrite)
+      h.eq('split', cfg.transcript, 'defaults fill the rest')
+    end
+  end
+end)
+
+h.test('the server command: cmd, else $TERRACONVERSE_PATH, else PATH', function()
+  h.eq({ '/x/tc', 'lsp' }, config.server_cmd({ cmd = { '/x/tc', 'lsp' } }))
+  vim.env.TERRACONVERSE_PATH = '/opt/terraconverse'
+  h.eq({ '/opt/terraconverse', 'lsp' }, config.server_cmd({}))
+  vim.env.TERRACONVERSE_PATH = nil
+  h.eq({ 'terraconverse', 'lsp' }, config.server_cmd({}))
+end)
+
+h.test('the root is the nearest folder with a marker', function()
+  local base = vim.fn.tempname()
+  vim.fn.mkdir(base .. '/infra/modules/db', 'p')
+  vim.fn.mkdir(base .. '/infra/.terraform', 'p')
+  base = vim.loop.fs_realpath(base)
+  h.eq(base .. '/infra', client.find_root(base .. '/infra/modules/db/main.tf', { '.terraform', '.git' }))
+  h.eq(base .. '/infra', client.find_root(base .. '/infra', { '.terraform' }))
+end)
+
+h.test('an edit computed for an older buffer version is refused, a current one is not', function()
+  local path = vim.fn.tempname() .. '.tf'
+  h.write(path, 'a = 1\n')
+  vim.cmd('edit ' .. vim.fn.fnameescape(path))
+  local bufnr = vim.api.nvim_get_current_buf()
+  local uri = vim.uri_from_fname(path)
+  vim.lsp.util.buf_versions[bufnr] = 7
+  local function edit(version)
+    return { documentChanges = { { textDocument = { uri = uri, version = version }, edits = {} } } }
+  end
+  h.eq({}, client.stale_edits(edit(7)))
+  h.eq({}, client.stale_edits(edit(nil)), 'an unversioned edit is not checked')
+  local stale = client.stale_edits(edit(5))
+  h.eq(1, #stale)
+  h.truthy(stale[1]:find('is at version 7, the edit was computed for 5', 1, true), stale[1])
+  h.eq({}, client.stale_edits({ documentChanges = { { kind = 'create', uri = uri } } }), 'file operations are not versioned')
+  vim.lsp.util.buf_versions[bufnr] = nil
+  vim.cmd('bwipeout!')
+end)
+
+h.test('the transcript is a scratch buffer that only grows', function()
+  transcript.append('first', 'second\nthird')
+  local lines = transcript.lines()
+  h.eq({ 'first', 'second', 'third' }, { lines[#lines - 2], lines[#lines - 1], lines[#lines] })
+  local bufnr = transcript.buffer()
+  h.eq('nofile', vim.bo[bufnr].buftype)
+  h.eq(false, vim.bo[bufnr].modifiable)
+  h.eq('terraconverse://transcript', vim.api.nvim_buf_get_name(bufnr))
+end)
+
+h.test('the commands exist', function()
+  local commands = vim.api.nvim_get_commands({})
+  for _, name in ipairs({ 'TerraConverse', 'TerraConverseStatus', 'TerraConverseCancel', 'TerraConverseBack', 'TerraConverseDefaults' }) do
+    h.truthy(commands[name], name .. ' is not defined')
+  end
+end)
+
+h.finish()
