@@ -25,7 +25,7 @@ await esbuild.build({
   target: 'chrome114',
 });
 if (process.argv.includes('--tests')) {
-  const tests = readdirSync('test').filter((f) => f.endsWith('.test.ts')).map((f) => `test/${f}`);
+  const tests = readdirSync('test').filter((f) => f.endsWith('.test.ts') || f.endsWith('.e2e.ts')).map((f) => `test/${f}`);
   await esbuild.build({
     bundle: true,
     sourcemap: 'inline',

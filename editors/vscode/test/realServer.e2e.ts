@@ -1,0 +1,165 @@
+// The real `terraconverse lsp` (TC_SERVER_BIN) driven through the JSON-RPC stack
+// VS Code's language client uses (vscode-jsonrpc), by a small client that behaves
+// like the editor: it opens main.tf, applies the server's workspace edits only when
+// the document versions match, reports each change back with didChange, and saves at
+// the end. A whole conversation runs on defaults; the files on disk are checked.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { CompleteParams, ListResult, Notifications, QuestionParams, Requests, StatusResult, TurnResult, WarningsParams } from '../src/protocol';
+
+const BIN = process.env.TC_SERVER_BIN;
+const REPO = path.resolve(__dirname, '..', '..', '..', '..');
+const SHARED = path.resolve(REPO, '..', 'shared');
+
+const MAIN_TF = `# Network for the shop. Keep this comment.
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16" # the whole range
+}
+`;
+
+let ws: string;
+let conn: MessageConnection;
+let proc: ReturnType<typeof spawn>;
+let stderr = '';
+const docs = new Map<string, TextDocument>();
+const questions: QuestionParams[] = [];
+const warnings: WarningsParams[] = [];
+const completes: CompleteParams[] = [];
+const refused: string[] = [];
+
+function open(uri: string, text: string): void {
+  const doc = TextDocument.create(uri, 'terraform', 1, text);
+  docs.set(uri, doc);
+  conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'terraform', version: 1, text } });
+}
+
+/** Applies a WorkspaceEdit as VS Code does: all or nothing, refusing outdated versions. */
+function applyEdit(edit: { documentChanges?: any[] }): { applied: boolean; failureReason?: string } {
+  const changes = edit.documentChanges ?? [];
+  for (const c of changes) {
+    if (c.kind) continue;
+    const doc = docs.get(c.textDocument.uri);
+    if (doc && c.textDocument.version != null && c.textDocument.version !== doc.version) {
+      refused.push(c.textDocument.uri);
+      return { applied: false, failureReason: `${c.textDocument.uri} is at version ${doc.version}, not ${c.textDocument.version}` };
+    }
+  }
+  for (const c of changes) {
+    if (c.kind === 'create') {
+      const file = fileURLToPath(c.uri);
+      if (!fs.existsSync(file) || c.options?.overwrite) fs.writeFileSync(file, '');
+      if (!docs.has(c.uri)) open(c.uri, fs.readFileSync(file, 'utf8'));
+      continue;
+    }
+    if (c.kind) return { applied: false, failureReason: `unsupported ${c.kind}` };
+    const uri = c.textDocument.uri;
+    if (!docs.has(uri)) open(uri, fs.readFileSync(fileURLToPath(uri), 'utf8'));
+    const doc = docs.get(uri)!;
+    const text = TextDocument.applyEdits(doc, c.edits);
+    const next = TextDocument.create(uri, 'terraform', doc.version + 1, text);
+    docs.set(uri, next);
+    conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: next.version }, contentChanges: [{ text }] });
+  }
+  return { applied: true };
+}
+
+before(async () => {
+  assert.ok(BIN && fs.existsSync(BIN), 'set TC_SERVER_BIN to the built terraconverse binary');
+  ws = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tc-ws-')));
+  fs.writeFileSync(path.join(ws, 'main.tf'), MAIN_TF);
+  proc = spawn(BIN!, ['lsp'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', TERRACONVERSE_LLM: 'off' } });
+  proc.stderr!.on('data', (d) => (stderr += d));
+  conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  conn.onRequest('workspace/applyEdit', (p: any) => applyEdit(p.edit));
+  conn.onRequest('workspace/configuration', (p: any) => p.items.map(() => null));
+  conn.onRequest('client/registerCapability', () => null);
+  conn.onRequest('window/workDoneProgress/create', () => null);
+  conn.onNotification(Notifications.question, (p: QuestionParams) => void questions.push(p));
+  conn.onNotification(Notifications.warnings, (p: WarningsParams) => void warnings.push(p));
+  conn.onNotification(Notifications.complete, (p: CompleteParams) => void completes.push(p));
+  conn.listen();
+  const root = pathToFileURL(ws).toString();
+  await conn.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: root,
+    workspaceFolders: [{ uri: root, name: 'ws' }],
+    initializationOptions: { logLevel: 'warn' },
+    capabilities: {
+      workspace: { applyEdit: true, workspaceEdit: { documentChanges: true, resourceOperations: ['create'], failureHandling: 'abort' }, workspaceFolders: true, configuration: true },
+      textDocument: { synchronization: { dynamicRegistration: false } },
+    },
+  });
+  conn.sendNotification('initialized', {});
+  open(pathToFileURL(path.join(ws, 'main.tf')).toString(), MAIN_TF);
+});
+
+after(async () => {
+  if (conn) {
+    await conn.sendRequest('shutdown').catch(() => undefined);
+    conn.sendNotification('exit');
+  }
+  await new Promise((r) => setTimeout(r, 200));
+  proc?.kill();
+  if (ws) fs.rmSync(ws, { recursive: true, force: true });
+});
+
+test('a whole conversation on defaults writes valid Terraform next to the user’s code', async () => {
+  let turn = await conn.sendRequest<TurnResult>(Requests.start, { request: 'add a postgres database', target: pathToFileURL(ws).toString() });
+  const conversation = turn.conversation;
+  assert.ok(turn.question, `the first turn asks something: ${JSON.stringify(turn)}`);
+  let steps = 0;
+  while (!turn.complete) {
+    assert.ok(++steps < 80, 'the conversation did not end within 80 answers');
+    assert.equal(turn.rejection ?? null, null, `the default was refused: ${turn.rejection}`);
+    const confirm = turn.warnings.some((w) => w.needsConfirmation);
+    turn = await conn.sendRequest<TurnResult>(Requests.answer, { conversation, action: confirm ? 'decline' : 'default' });
+  }
+  assert.ok(questions.length >= 1, 'the server sent terraconverse/question notifications');
+  assert.equal(questions[0].conversation, conversation);
+  assert.equal(completes.length, 1, 'one terraconverse/complete');
+  const files = completes[0].files.map((u) => fileURLToPath(u));
+  assert.ok(files.length >= 1, 'the completion lists the files written');
+
+  // Save every open document, as the extension does with saveOnComplete.
+  for (const [uri, doc] of docs) fs.writeFileSync(fileURLToPath(uri), doc.getText());
+  const main = fs.readFileSync(path.join(ws, 'main.tf'), 'utf8');
+  assert.ok(main.startsWith(MAIN_TF), `the user's main.tf text is intact:\n${main}`);
+  const all = fs.readdirSync(ws).filter((f) => f.endsWith('.tf')).map((f) => fs.readFileSync(path.join(ws, f), 'utf8')).join('\n');
+  assert.match(all, /resource "aws_db_instance"/);
+  assert.match(all, /aws_vpc\.main\./, 'the existing VPC is reused');
+  assert.equal((all.match(/resource "aws_vpc"/g) ?? []).length, 1, 'no second VPC');
+
+  if (fs.existsSync(path.join(SHARED, 'tools', 'tf-validate', 'tf-validate'))) {
+    for (const tool of ['tf-validate', 'tf-fmt-check']) {
+      const r = spawnSync(path.join(SHARED, 'tools', 'tf-validate', tool), [ws], { encoding: 'utf8', timeout: 300_000 });
+      assert.equal(r.status, 0, `${tool} failed:\n${r.stdout}\n${r.stderr}`);
+    }
+  }
+
+  const status = await conn.sendRequest<StatusResult>(Requests.status, { conversation });
+  assert.equal(status.complete, true);
+  assert.ok(status.parameters.length > 0, 'status lists the collected parameters');
+  const list = await conn.sendRequest<ListResult>(Requests.list, null);
+  assert.ok(list.conversations.some((c) => c.conversation === conversation && c.complete));
+});
+
+test('status, back and cancel on a running conversation', async () => {
+  const first = await conn.sendRequest<TurnResult>(Requests.start, { request: 'an s3 bucket for backups', target: pathToFileURL(ws).toString() });
+  const conversation = first.conversation;
+  const second = await conn.sendRequest<TurnResult>(Requests.answer, { conversation, action: 'default' });
+  if (!second.complete) {
+    const back = await conn.sendRequest<TurnResult>(Requests.back, { conversation });
+    assert.equal(back.question?.id, first.question?.id, 'back asks the first question again');
+  }
+  const cancelled = await conn.sendRequest<{ conversation: string; cancelled: boolean }>(Requests.cancel, { conversation });
+  assert.deepEqual(cancelled, { conversation, cancelled: true });
+  await assert.rejects(conn.sendRequest(Requests.status, { conversation }), 'a cancelled conversation is gone');
+  assert.equal(stderr.includes('panicked'), false, `the server panicked:\n${stderr}`);
+});
