@@ -9,7 +9,7 @@ pub mod merge;
 
 pub use blocks::{block_at, index_blocks, syntax_error, BlockInfo, SyntaxError};
 pub use merge::{
-    plan, Conflict, ConflictKind, Decisions, DesiredBlock, FileEdits, Ledger, LedgerEntry, MergeError, MergeInput,
+    plan, settle, Conflict, ConflictKind, Decisions, DesiredBlock, FileEdits, Ledger, LedgerEntry, MergeError, MergeInput,
     MergePlan,
 };
 

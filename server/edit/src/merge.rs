@@ -74,6 +74,8 @@ pub struct MergePlan {
     pub conflicts: Vec<Conflict>,
     /// The ledger once these edits are applied.
     pub ledger: Ledger,
+    /// Blocks the conversation wrote that these edits delete.
+    pub removed: Vec<String>,
 }
 
 impl MergePlan {
@@ -130,6 +132,7 @@ pub fn plan(input: MergeInput<'_>) -> Result<MergePlan, MergeError> {
     let mut conflicts = Vec::new();
     let mut ledger = Ledger::default();
     let mut wanted = BTreeSet::new();
+    let mut removed = Vec::new();
 
     for desired in input.desired {
         let core = block_core(&desired.text).map_err(|reason| MergeError::Generated {
@@ -191,6 +194,7 @@ pub fn plan(input: MergeInput<'_>) -> Result<MergePlan, MergeError> {
         if let Some(at) = found.get(address) {
             if fingerprint(&at.text[at.info.span.clone()]) == entry.fingerprint {
                 edits.entry(at.file.to_string()).or_default().push(removal(at.text, &at.info));
+                removed.push(address.clone());
             }
         }
     }
@@ -207,7 +211,7 @@ pub fn plan(input: MergeInput<'_>) -> Result<MergePlan, MergeError> {
         file_edits.sort_by_key(|e| (e.range.start, e.range.end));
         files.push(FileEdits { file, create: existing.is_none(), edits: file_edits });
     }
-    Ok(MergePlan { files, conflicts, ledger })
+    Ok(MergePlan { files, conflicts, ledger, removed })
 }
 
 /// The single block of a generated text: its address and its text from the identifier
@@ -259,4 +263,31 @@ fn removal(text: &str, info: &BlockInfo) -> TextEdit {
         end += 1;
     }
     TextEdit { range: start..end, new_text: String::new() }
+}
+
+/// The ledger after a plan's edits were sent, judged by the files as they are now:
+/// a planned block counts as written only if it is there with the planned text, so an
+/// edit the client dropped is neither mistaken for a user's deletion nor forgotten.
+/// Entries of blocks in conflict are kept until the user decides.
+pub fn settle(old: &Ledger, plan: &MergePlan, files: &BTreeMap<String, String>) -> Ledger {
+    let mut present: BTreeMap<String, u64> = BTreeMap::new();
+    for text in files.values() {
+        if let Ok(blocks) = index_blocks(text) {
+            for b in blocks {
+                present.entry(b.address.clone()).or_insert_with(|| fingerprint(&text[b.span.clone()]));
+            }
+        }
+    }
+    let mut out = old.clone();
+    for (address, entry) in &plan.ledger.blocks {
+        if present.get(address) == Some(&entry.fingerprint) {
+            out.blocks.insert(address.clone(), entry.clone());
+        }
+    }
+    for address in &plan.removed {
+        if !present.contains_key(address) {
+            out.blocks.remove(address);
+        }
+    }
+    out
 }

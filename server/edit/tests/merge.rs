@@ -221,3 +221,22 @@ fn corpus_files_survive_an_insert_byte_for_byte() {
     assert!(checked > 300, "only {checked} corpus files found");
     assert!(refused.len() <= 2, "hcl-edit refuses {refused:?}");
 }
+
+#[test]
+fn settling_counts_only_what_reached_the_files() {
+    let f = files(&[("main.tf", USER_MAIN)]);
+    let want = desired(&[("main.tf", DB_V1), ("providers.tf", PROVIDER)]);
+    let (plan1, applied) = run(&f, &want, &Ledger::default(), &Decisions::default(), None);
+    // The client applied everything: both blocks are ours.
+    let settled = settle(&Ledger::default(), &plan1, &applied);
+    assert_eq!(settled, plan1.ledger);
+    // The client dropped the edit of main.tf: the database is not recorded, so the next
+    // plan inserts it again instead of reporting it as deleted by the user.
+    let mut partly = applied.clone();
+    partly.insert("main.tf".into(), USER_MAIN.into());
+    let settled = settle(&Ledger::default(), &plan1, &partly);
+    assert_eq!(settled.blocks.keys().collect::<Vec<_>>(), ["provider.aws"]);
+    let (again, out) = run(&partly, &want, &settled, &Decisions::default(), None);
+    assert!(again.conflicts.is_empty());
+    assert_eq!(out["main.tf"], format!("{USER_MAIN}\n{DB_V1}"));
+}
