@@ -1,6 +1,6 @@
 //! Loads the knowledge base from the TOML files embedded at compile time.
 
-use crate::model::{Component, KnowledgeBase, Region};
+use crate::model::{Component, KnowledgeBase, Region, SizeHint};
 use serde::Deserialize;
 use std::sync::OnceLock;
 
@@ -10,6 +10,12 @@ include!(concat!(env!("OUT_DIR"), "/embedded_files.rs"));
 #[serde(deny_unknown_fields)]
 struct RegionsFile {
     regions: Vec<Region>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SizeHintsFile {
+    hints: Vec<SizeHint>,
 }
 
 #[derive(Deserialize)]
@@ -38,13 +44,18 @@ pub fn parse(files: &[(&str, &str)]) -> Result<KnowledgeBase, String> {
             if c.id != stem {
                 return Err(format!("knowledge/{path}: id `{}` must equal the file name `{stem}`", c.id));
             }
-            kb.components.insert(c.id.clone(), c);
+            if kb.components.insert(c.id.clone(), c).is_some() {
+                return Err(format!("knowledge/{path}: component id `{stem}` is defined twice"));
+            }
         } else if *path == "regions.toml" {
             let r: RegionsFile = toml::from_str(text).map_err(|e| format!("knowledge/{path}: {e}"))?;
             kb.regions = r.regions;
         } else if *path == "instance_types.toml" {
             let l: ListFile = toml::from_str(text).map_err(|e| format!("knowledge/{path}: {e}"))?;
             kb.instance_types = l.values;
+        } else if *path == "size_hints.toml" {
+            let h: SizeHintsFile = toml::from_str(text).map_err(|e| format!("knowledge/{path}: {e}"))?;
+            kb.size_hints = h.hints;
         } else if *path == "db_instance_classes.toml" {
             let l: ListFile = toml::from_str(text).map_err(|e| format!("knowledge/{path}: {e}"))?;
             kb.db_instance_classes = l.values;

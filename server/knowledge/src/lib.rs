@@ -6,8 +6,11 @@
 
 pub mod embedded;
 pub mod model;
+pub mod sdk;
 pub mod stack;
 
 pub use model::*;
 pub use stack::*;
 pub use embedded::{file, knowledge};
+#[cfg(feature = "aws")]
+pub use sdk::instance_types_toml;

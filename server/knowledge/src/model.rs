@@ -38,6 +38,46 @@ pub struct Component {
     /// Human-readable list of the secure defaults the template applies.
     #[serde(default)]
     pub security_defaults: Vec<String>,
+    /// Resource types generated in addition to `resource_types` when a condition on
+    /// the component's answers (defaults applied) or on its filled dependency roles
+    /// holds, e.g. a target-group attachment only when a target instance exists.
+    #[serde(default)]
+    pub conditional_resource_types: Vec<ConditionalTypes>,
+}
+
+/// Extra resource types a component generates under a condition. Every condition
+/// listed must hold (an empty condition always holds).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionalTypes {
+    /// Parameter id → required value. The special string `"*"` means "set to anything
+    /// but an empty string, empty list, `false` or `0`".
+    #[serde(default)]
+    pub when: BTreeMap<String, Value>,
+    /// Dependency roles that must be filled by a generated resource.
+    #[serde(default)]
+    pub when_refs: Vec<String>,
+    pub resource_types: Vec<String>,
+}
+
+/// Whether a parameter value satisfies a `when` condition value (see
+/// [`ConditionalTypes::when`]): equal, or `"*"` and non-empty.
+pub fn condition_holds(expected: &Value, actual: Option<&Value>) -> bool {
+    if expected.as_str() == Some("*") {
+        return match actual {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(b)) => *b,
+            Some(Value::String(s)) => !s.is_empty(),
+            Some(Value::Array(a)) => !a.is_empty(),
+            Some(Value::Number(n)) => n.as_f64() != Some(0.0),
+            Some(Value::Object(o)) => !o.is_empty(),
+        };
+    }
+    match (expected, actual) {
+        (Value::Number(a), Some(Value::Number(b))) => a.as_f64() == b.as_f64(),
+        (e, Some(a)) => e == a,
+        (_, None) => false,
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -92,6 +132,12 @@ pub struct Parameter {
     /// Note shown with the question when choosing this costs money.
     #[serde(default)]
     pub cost_note: Option<String>,
+    /// Phrases that state this parameter inline in a request, with the value each
+    /// one means ("multi-az" → true, "postgres" → "postgres"). Matched on word
+    /// boundaries, case-insensitively; a negation before a boolean phrase flips it
+    /// ("no public ip" → false).
+    #[serde(default)]
+    pub phrases: BTreeMap<String, Value>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
@@ -107,6 +153,8 @@ pub enum ParamType {
     CidrList,
     StringList,
     Port,
+    /// A list of ports (1–65535).
+    PortList,
     Region,
     InstanceType,
     DbInstanceClass,
@@ -143,6 +191,19 @@ pub struct Dependency {
     /// Whether one instance may be shared by every component that needs it (one VPC for web and db).
     #[serde(default = "default_true")]
     pub shared: bool,
+    /// The dependency applies only when the dependent's answers (defaults applied)
+    /// match every entry (same matching as [`ConditionalTypes::when`]).
+    #[serde(default)]
+    pub when: BTreeMap<String, Value>,
+    /// Parameter values the depended-on resource must have, e.g. a NAT gateway needs a
+    /// subnet with `tier = "public"`. A shared resource is reused only if it matches.
+    #[serde(default)]
+    pub params: BTreeMap<String, Value>,
+    /// Numeric parameters the depended-on resource must have at least, e.g. a DB
+    /// subnet group needs subnets in `az_count >= 2` availability zones. Applied by
+    /// raising the value on the (possibly shared) resource.
+    #[serde(default)]
+    pub at_least: BTreeMap<String, i64>,
 }
 
 fn default_true() -> bool {
@@ -177,4 +238,56 @@ pub struct KnowledgeBase {
     pub regions: Vec<Region>,
     pub instance_types: Vec<String>,
     pub db_instance_classes: Vec<String>,
+    /// Size words ("cheap", "memory-optimized") → instance families and sizes.
+    pub size_hints: Vec<SizeHint>,
+}
+
+impl KnowledgeBase {
+    pub fn component(&self, id: &str) -> Option<&Component> {
+        self.components.get(id)
+    }
+
+    /// The region with this code, if it is a known commercial region.
+    pub fn region(&self, code: &str) -> Option<&Region> {
+        self.regions.iter().find(|r| r.code == code)
+    }
+}
+
+impl Component {
+    pub fn parameter(&self, id: &str) -> Option<&Parameter> {
+        self.parameters.iter().find(|p| p.id == id)
+    }
+
+    /// The value of a parameter given explicit answers, falling back to its default.
+    pub fn effective<'a>(&'a self, id: &str, answers: &'a BTreeMap<String, Value>) -> Option<&'a Value> {
+        answers.get(id).or_else(|| self.parameter(id).and_then(|p| p.default.as_ref()))
+    }
+
+    /// Whether every `when` entry holds for these answers (defaults applied).
+    pub fn matches(&self, when: &BTreeMap<String, Value>, answers: &BTreeMap<String, Value>) -> bool {
+        when.iter().all(|(k, v)| condition_holds(v, self.effective(k, answers)))
+    }
+}
+
+/// A size word and what it means for EC2 instance types and RDS instance classes.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SizeHint {
+    /// Stable id, e.g. `memory_optimized`.
+    pub id: String,
+    /// Words and phrases that express it ("memory-optimized", "lots of ram").
+    pub phrases: Vec<String>,
+    /// Instance families that fit, best first (e.g. `r7g`, `r6i`).
+    pub families: Vec<String>,
+    /// Suggested EC2 instance type.
+    pub instance_type: String,
+    /// Suggested RDS instance class.
+    pub db_instance_class: String,
+    /// Suggested ElastiCache node type, when the hint is about size.
+    #[serde(default)]
+    pub cache_node_type: Option<String>,
+    /// Other parameter values the hint implies (e.g. "free tier" → `multi_az = false`).
+    #[serde(default)]
+    pub implies: BTreeMap<String, Value>,
+    pub why: String,
 }
