@@ -130,5 +130,103 @@ if expect == 'fake' then
   end)
 end
 
+if expect == 'real' then
+  local shared = vim.env.TC_SHARED or (vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h:h:h:h:h') .. '/shared')
+  local TYPED = '# typed while the conversation ran: keep me ✓'
+
+  h.test('real server: every question answered with its default, the user typing in between; valid Terraform on disk', function()
+    local main_buf = vim.fn.bufnr(ws .. '/main.tf')
+    local typed = false
+    local prompts = h.auto_ui(function(kind, prompt, arg)
+      if not typed then
+        -- The user edits main.tf while the first question waits: nothing of theirs may be lost.
+        vim.api.nvim_buf_set_lines(main_buf, 0, 0, false, { TYPED })
+        typed = true
+      end
+      if kind == 'input' then
+        return ''
+      end
+      for _, label in ipairs(arg) do
+        if label:match(' %(default%)$') or label:match('^Accept default: ') or label == 'Choose something safer' then
+          return label
+        end
+      end
+      return arg[1]
+    end)
+    vim.cmd('TerraConverse add a postgres database')
+    h.wait_for(function()
+      return conversation.state.complete
+    end, 120000, 'the conversation to complete')
+    h.truthy(prompts() >= 2, 'the server asked at least two questions, asked ' .. prompts())
+    vim.cmd('silent wall')
+
+    local main = h.read(ws .. '/main.tf')
+    h.eq(TYPED .. '\n' .. MAIN_TF, main:sub(1, #TYPED + 1 + #MAIN_TF), "the user's line, comments and VPC are intact")
+    local all = {}
+    for _, f in ipairs(vim.fn.glob(ws .. '/*.tf', false, true)) do
+      table.insert(all, h.read(f))
+    end
+    all = table.concat(all, '\n')
+    h.truthy(all:find('resource "aws_db_instance"', 1, true), 'a database was written:\n' .. all)
+    h.truthy(all:find('aws_vpc.main.', 1, true), 'the existing VPC is reused:\n' .. all)
+    local _, vpcs = all:gsub('resource "aws_vpc"', '')
+    h.eq(1, vpcs, 'no second VPC')
+    local text = table.concat(transcript.lines(), '\n')
+    h.truthy(text:find('= done: wrote', 1, true), text)
+
+    local tools = shared .. '/tools/tf-validate/'
+    if vim.fn.executable(tools .. 'tf-validate') == 1 then
+      for _, tool in ipairs({ 'tf-validate', 'tf-fmt-check' }) do
+        local out = vim.fn.system({ tools .. tool, ws })
+        h.eq(0, vim.v.shell_error, tool .. ' failed:\n' .. out)
+      end
+    end
+  end)
+
+  h.test('real server: :TerraConverseStatus lists parameters, :TerraConverseCancel forgets the conversation', function()
+    local asked = 0
+    h.auto_ui(function(kind, _, arg)
+      asked = asked + 1
+      if asked == 1 then
+        if kind == 'input' then
+          return ''
+        end
+        for _, label in ipairs(arg) do
+          if label:match(' %(default%)$') or label:match('^Accept default: ') then
+            return label
+          end
+        end
+        return arg[1]
+      end
+      -- Pause at the second question.
+      return kind == 'input' and nil or 'Pause (resume with :TerraConverse)'
+    end)
+    vim.cmd('TerraConverse an s3 bucket for backups')
+    h.wait_for(function()
+      return asked >= 2 or conversation.state.complete
+    end, 60000, 'the second question')
+    local status
+    tc.status(function(s)
+      status = s or false
+    end)
+    h.wait_for(function()
+      return status ~= nil
+    end, 10000, 'the status reply')
+    h.truthy(status, 'status failed')
+    h.truthy(#status.parameters >= 1, 'status lists the answer given: ' .. vim.inspect(status.parameters))
+    local id = conversation.state.conversation
+    local done
+    tc.cancel(function(err)
+      done = err or true
+    end)
+    h.wait_for(function()
+      return done ~= nil
+    end, 10000, 'the cancel reply')
+    h.eq(true, done)
+    h.eq(nil, conversation.state.conversation)
+    h.eq(nil, vim.loop.fs_stat(ws .. '/.terraconverse/conversations/' .. id .. '.json'), 'the saved state is gone')
+  end)
+end
+
 tc.stop()
 h.finish()

@@ -101,4 +101,38 @@ function M.script_ui(steps)
   end
 end
 
+--- Replaces vim.ui.select/input with `policy(kind, prompt, labels_or_default)`, which
+--- returns the label to pick or the text to type (nil cancels). Stops after `limit`
+--- prompts so a conversation that never ends fails instead of hanging.
+function M.auto_ui(policy, limit)
+  local count = 0
+  local function tick(prompt)
+    count = count + 1
+    if count > (limit or 80) then
+      error('more than ' .. (limit or 80) .. ' prompts; the last was ' .. prompt)
+    end
+  end
+  vim.ui.select = function(items, opts, on_choice)
+    tick(opts.prompt or '')
+    local labels = {}
+    for _, item in ipairs(items) do
+      table.insert(labels, opts.format_item and opts.format_item(item) or tostring(item))
+    end
+    local pick = policy('select', opts.prompt or '', labels)
+    for idx, label in ipairs(labels) do
+      if label == pick then
+        return on_choice(items[idx], idx)
+      end
+    end
+    error(string.format('the policy picked %q, which %q does not offer: %s', tostring(pick), opts.prompt, table.concat(labels, ' | ')))
+  end
+  vim.ui.input = function(opts, on_confirm)
+    tick(opts.prompt or '')
+    return on_confirm(policy('input', opts.prompt or '', opts.default))
+  end
+  return function()
+    return count
+  end
+end
+
 return M
