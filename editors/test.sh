@@ -80,9 +80,10 @@ if step "npm ci" bash -c "cd '$VSCODE' && npm ci --no-audit --no-fund"; then
     node_tests "VS Code unit, browser and mirror tests" out/test/*.test.js
   fi
   # The .vsix is built from a minified bundle without source maps.
-  if step "vsce package" bash -c "cd '$VSCODE' && node build.mjs --production && npx vsce package --no-dependencies --out terraconverse.vsix"; then
+  if step "vsce package" bash -c "cd '$VSCODE' && node scripts/package.mjs --out terraconverse.vsix"; then
     echo "terraconverse.vsix: $(stat -c %s "$VSCODE/terraconverse.vsix") bytes"
-    step "vsix contents" bash -c "cd '$VSCODE' && unzip -l terraconverse.vsix | tee /dev/stderr | grep -q 'extension/dist/webview.js' && ! unzip -l terraconverse.vsix | grep -qE 'node_modules|\.map$|/src/'"
+    unzip -l "$VSCODE/terraconverse.vsix"
+    step "vsix contents" bash "$VSCODE/scripts/check-vsix.sh" "$VSCODE/terraconverse.vsix"
     # The tests need the unminified build with source maps again.
     (cd "$VSCODE" && node build.mjs --tests >/dev/null 2>&1)
   fi
@@ -103,6 +104,9 @@ if [ "${TC_SKIP_REAL:-}" != 1 ]; then
     [ -n "${CARGO_TARGET_DIR:-}" ] && BIN="$CARGO_TARGET_DIR/debug/terraconverse"
     export TC_SERVER_BIN="$BIN"
     node_tests "VS Code client stack against the real server" out/test/realServer.e2e.js
+    if step "vsce package with the server bundled" bash -c "cd '$VSCODE' && node scripts/package.mjs --server '$BIN' --out '$LOG_DIR/bundled.vsix'"; then
+      step "bundled vsix contents" bash "$VSCODE/scripts/check-vsix.sh" "$LOG_DIR/bundled.vsix" extension/bin/terraconverse
+    fi
     WS=$(mktemp -d)
     TC_SERVER_CMD="[\"$BIN\",\"lsp\"]" TC_WORKSPACE="$WS" TC_EXPECT=real \
       nvim_spec "Neovim end to end (real server)" "$NVIM_DIR/tests/e2e_spec.lua"

@@ -151,6 +151,14 @@ async function startClient(context: vscode.ExtensionContext, output: vscode.Outp
     void vscode.window.showErrorMessage(location.error);
     throw new Error(location.error);
   }
+  if (location.source === 'bundled' && process.platform !== 'win32') {
+    // Zip archives do not always keep the executable bit; the bundled binary needs it.
+    try {
+      fs.chmodSync(location.command, 0o755);
+    } catch (e) {
+      output.appendLine(`Could not make ${location.command} executable: ${e}`);
+    }
+  }
   output.appendLine(`Starting ${location.command} lsp (${location.source})`);
   const baseUrl = config.get<string>('llm.baseUrl') || undefined;
   const model = config.get<string>('llm.model') || undefined;
