@@ -122,4 +122,31 @@ h.test('the commands exist', function()
   end
 end)
 
+h.test('the help file has a tag for every command and option', function()
+  local src = vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h:h') .. '/doc/terraconverse.txt'
+  local dir = vim.fn.tempname()
+  vim.fn.mkdir(dir, 'p')
+  vim.fn.writefile(vim.fn.readfile(src), dir .. '/terraconverse.txt')
+  vim.cmd('helptags ' .. vim.fn.fnameescape(dir))
+  local tags = table.concat(vim.fn.readfile(dir .. '/tags'), '\n')
+  for _, tag in ipairs({ 'terraconverse', ':TerraConverse', ':TerraConverseStatus', ':TerraConverseCancel', ':TerraConverseBack', ':TerraConverseDefaults', 'terraconverse-options', 'terraconverse-health' }) do
+    h.truthy(tags:find('\n' .. vim.pesc(tag) .. '\t') or tags:find('^' .. vim.pesc(tag) .. '\t'), 'no help tag ' .. tag)
+  end
+  local text = table.concat(vim.fn.readfile(src), '\n')
+  for key in pairs(config.defaults) do
+    h.truthy(text:find('`' .. key .. '`', 1, true), 'the help does not describe option ' .. key)
+  end
+end)
+
+h.test(':checkhealth terraconverse reports the missing binary with the fix', function()
+  require('terraconverse').setup({ cmd = { '/nonexistent/terraconverse', 'lsp' } })
+  vim.cmd('silent checkhealth terraconverse')
+  local text = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
+  h.truthy(text:find('cannot run "/nonexistent/terraconverse"', 1, true), text)
+  h.truthy(text:find('cargo install --path server/cli', 1, true), text)
+  h.truthy(text:find('OK', 1, true) and text:find('Neovim 0.', 1, true), text)
+  vim.cmd('bwipeout!')
+  require('terraconverse').setup({})
+end)
+
 h.finish()
