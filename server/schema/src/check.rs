@@ -23,7 +23,7 @@ pub enum Severity {
 }
 
 /// What a diagnostic is about; stable for tests and quick fixes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DiagnosticKind {
     UnknownResourceType,
     UnknownDataSourceType,

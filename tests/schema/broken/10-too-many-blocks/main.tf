@@ -1,0 +1,11 @@
+resource "aws_instance" "web" {
+  ami           = "ami-0abcdef1234567890"
+  instance_type = "t3.micro"
+
+  root_block_device {
+    volume_size = 20
+  }
+  root_block_device { # expect: TooManyBlocks
+    volume_size = 30
+  }
+}

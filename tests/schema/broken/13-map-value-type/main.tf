@@ -1,0 +1,6 @@
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+  tags = { # expect: WrongType
+    Name = ["main"]
+  }
+}

@@ -1,0 +1,9 @@
+resource "aws_instance" "web" {
+  ami           = "ami-0abcdef1234567890"
+  instance_type = "t3.micro"
+
+  root_block_device {
+    volume_size = 20
+    volume_id   = "vol-0123456789abcdef0" # expect: ComputedOnly
+  }
+}

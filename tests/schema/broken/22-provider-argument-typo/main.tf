@@ -1,0 +1,3 @@
+provider "aws" {
+  regoin = "eu-central-1" # expect: UnknownArgument
+}
