@@ -36,6 +36,6 @@ if (process.argv.includes('--tests')) {
     format: 'cjs',
     target: 'node20',
     // Tools with native parts or their own files stay as installed packages.
-    external: ['playwright-core', 'vscode-jsonrpc', 'vscode-languageserver-protocol', 'esbuild'],
+    external: ['playwright-core', 'vscode-jsonrpc', 'vscode-languageserver-protocol', 'esbuild', 'typescript'],
   });
 }

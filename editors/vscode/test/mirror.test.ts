@@ -72,3 +72,72 @@ test('the Lua mirror names exactly the methods protocol.rs declares', () => {
   assert.deepEqual(sorted(Object.values(lua.notifications)), sorted(rust.NOTIFICATIONS));
   assert.deepEqual(sorted(Object.values(lua.commands)), sorted(rust.COMMANDS));
 });
+
+/** Struct fields (camelCased as serde sends them) and enum variants of protocol.rs. */
+export function rustShapes(source: string): { structs: Map<string, string[]>; enums: Map<string, string[]> } {
+  const code = source.replace(/\/\/[^\n]*/g, '');
+  const camel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  const structs = new Map<string, string[]>();
+  const enums = new Map<string, string[]>();
+  const item = /#\[serde\(rename_all = "camelCase"\)\]\s*pub (struct|enum) (\w+) \{([\s\S]*?)\n\}/g;
+  for (const m of code.matchAll(item)) {
+    const [, kind, name, body] = m;
+    if (kind === 'struct') {
+      const fields: string[] = [];
+      // A flattened field contributes the fields of its type.
+      for (const f of body.matchAll(/(#\[serde\(flatten\)\]\s*)?pub (\w+): ([\w<>:]+)/g)) {
+        fields.push(f[1] ? `...${f[3]}` : camel(f[2]));
+      }
+      structs.set(name, fields);
+    } else {
+      const variants = [...body.matchAll(/^\s*([A-Z]\w*),?\s*$/gm)].map((v) => v[1].charAt(0).toLowerCase() + v[1].slice(1));
+      enums.set(name, variants);
+    }
+  }
+  for (const [name, fields] of structs) {
+    structs.set(name, fields.flatMap((f) => (f.startsWith('...') ? structs.get(f.slice(3)) ?? [f] : [f])));
+  }
+  return { structs, enums };
+}
+
+test('every wire type of protocol.rs has a TypeScript interface with the same fields', async () => {
+  const ts = await import('typescript');
+  const file = path.join(__dirname, '..', '..', 'src', 'protocol.ts');
+  const program = ts.createProgram([file], { strict: true, noEmit: true });
+  const checker = program.getTypeChecker();
+  const sf = program.getSourceFile(file)!;
+  const interfaces = new Map<string, string[]>();
+  const unions = new Map<string, string[]>();
+  ts.forEachChild(sf, (node) => {
+    if (ts.isInterfaceDeclaration(node)) {
+      const type = checker.getTypeAtLocation(node);
+      interfaces.set(node.name.text, checker.getPropertiesOfType(type).map((p) => p.name));
+    } else if (ts.isTypeAliasDeclaration(node) && ts.isUnionTypeNode(node.type)) {
+      unions.set(node.name.text, node.type.types.filter(ts.isLiteralTypeNode).map((t) => (t.literal as import('typescript').StringLiteral).text));
+    }
+  });
+  const { structs, enums } = rustShapes(fs.readFileSync(RUST, 'utf8'));
+  assert.ok(structs.size >= 10, `found only ${structs.size} structs in protocol.rs`);
+  const problems: string[] = [];
+  for (const [name, fields] of structs) {
+    const mirror = interfaces.get(name);
+    if (!mirror) problems.push(`protocol.ts has no interface ${name}`);
+    else if (sorted(mirror).join() !== sorted(fields).join()) problems.push(`${name}: Rust has ${sorted(fields)}, TypeScript has ${sorted(mirror)}`);
+  }
+  for (const [name, variants] of enums) {
+    const mirror = unions.get(name);
+    if (!mirror) problems.push(`protocol.ts has no union type ${name}`);
+    else if (sorted(mirror).join() !== sorted(variants).join()) problems.push(`${name}: Rust has ${sorted(variants)}, TypeScript has ${sorted(mirror)}`);
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('the Lua mirror offers exactly the answer actions protocol.rs declares', () => {
+  const { enums } = rustShapes(fs.readFileSync(RUST, 'utf8'));
+  const out = execFileSync(
+    'nvim',
+    ['--headless', '-u', 'NONE', '--cmd', `set rtp^=${path.join(REPO, 'editors', 'neovim')}`, '-c', 'lua io.stdout:write(vim.fn.json_encode(require("terraconverse.protocol").actions))', '-c', 'qa!'],
+    { encoding: 'utf8', timeout: 20000 },
+  );
+  assert.deepEqual(sorted(Object.values(JSON.parse(out))), sorted(enums.get('AnswerAction') ?? []));
+});
