@@ -149,4 +149,18 @@ h.test(':checkhealth terraconverse reports the missing binary with the fix', fun
   require('terraconverse').setup({})
 end)
 
+h.test('lsp_config() gives nvim-lspconfig everything the conversation needs', function()
+  local cfg = require('terraconverse').lsp_config({ cmd = { '/opt/tc', 'lsp' } })
+  h.eq({ '/opt/tc', 'lsp' }, cfg.cmd)
+  h.eq('terraconverse', cfg.name)
+  h.eq('function', type(cfg.root_dir))
+  h.eq(0, cfg.flags.debounce_text_changes)
+  h.eq(true, cfg.capabilities.workspace.workspaceEdit.documentChanges)
+  for _, method in pairs(require('terraconverse.protocol').notifications) do
+    h.eq('function', type(cfg.handlers[method]), 'no handler for ' .. method)
+  end
+  h.eq('function', type(cfg.handlers['workspace/applyEdit']))
+  require('terraconverse').setup({})
+end)
+
 h.finish()

@@ -121,6 +121,41 @@ local function capabilities()
   return caps
 end
 
+--- The client configuration: what `vim.lsp.start_client` gets, and what
+--- `lsp_config()` hands to nvim-lspconfig (which adds root_dir and workspace folders).
+function M.spec(config)
+  local handlers = {
+    ['workspace/applyEdit'] = apply_edit_handler,
+  }
+  for key, method in pairs(protocol.notifications) do
+    handlers[method] = notification(key)
+  end
+  return {
+    name = 'terraconverse',
+    cmd = config_mod.server_cmd(config),
+    cmd_env = config.cmd_env,
+    filetypes = config.filetypes,
+    init_options = config.init_options,
+    capabilities = capabilities(),
+    handlers = handlers,
+    on_attach = config.on_attach,
+    -- Send every change at once: when one request writes several edits in a row, the
+    -- server must see each result before it computes the next edit (0.7 waits 150 ms).
+    flags = { debounce_text_changes = 0 },
+  }
+end
+
+--- A running terraconverse client for `root` that someone else started (nvim-lspconfig).
+local function existing(root)
+  local list = vim.lsp.get_clients and vim.lsp.get_clients({ name = 'terraconverse' }) or vim.lsp.get_active_clients()
+  for _, c in ipairs(list) do
+    if c.name == 'terraconverse' and c.config.root_dir == root and not call(c, 'is_stopped') then
+      return c
+    end
+  end
+  return nil
+end
+
 --- The client for `root`, started when needed. Returns the client, or nil and why not.
 function M.ensure(config, root)
   local id = clients[root]
@@ -131,32 +166,18 @@ function M.ensure(config, root)
     end
     clients[root] = nil
   end
-  local cmd = config_mod.server_cmd(config)
-  if vim.fn.executable(cmd[1]) ~= 1 then
+  local other = existing(root)
+  if other then
+    clients[root] = other.id
+    return other
+  end
+  local spec = M.spec(config)
+  if vim.fn.executable(spec.cmd[1]) ~= 1 then
     return nil,
-      string.format('cannot run %q: install terraconverse (cargo install --path server/cli) or set cmd in require("terraconverse").setup({ cmd = { "/path/to/terraconverse", "lsp" } })', cmd[1])
+      string.format('cannot run %q: install terraconverse (cargo install --path server/cli) or set cmd in require("terraconverse").setup({ cmd = { "/path/to/terraconverse", "lsp" } })', spec.cmd[1])
   end
-  local handlers = {
-    ['workspace/applyEdit'] = apply_edit_handler,
-  }
-  for key, method in pairs(protocol.notifications) do
-    handlers[method] = notification(key)
-  end
-  local root_uri = vim.uri_from_fname(root)
-  local spec = {
-    name = 'terraconverse',
-    cmd = cmd,
-    cmd_env = config.cmd_env,
-    root_dir = root,
-    workspace_folders = { { uri = root_uri, name = vim.fn.fnamemodify(root, ':t') } },
-    init_options = config.init_options,
-    capabilities = capabilities(),
-    handlers = handlers,
-    on_attach = config.on_attach,
-    -- Send every change at once: when one request writes several edits in a row, the
-    -- server must see each result before it computes the next edit (0.7 waits 150 ms).
-    flags = { debounce_text_changes = 0 },
-  }
+  spec.root_dir = root
+  spec.workspace_folders = { { uri = vim.uri_from_fname(root), name = vim.fn.fnamemodify(root, ':t') } }
   local start = vim.lsp.start_client
   if has('nvim-0.11') and vim.lsp.start then
     -- 0.11 deprecates start_client; start without attaching keeps the same behaviour.

@@ -83,6 +83,22 @@ function M.start(request, args)
   conversation.start(config, c, root, request, args)
 end
 
+--- The client configuration for nvim-lspconfig, for those who manage servers there:
+---   require('lspconfig.configs').terraconverse = { default_config = require('terraconverse').lsp_config() }
+---   require('lspconfig').terraconverse.setup({})
+--- The commands then use the client lspconfig started for the workspace.
+function M.lsp_config(user)
+  if user ~= nil or not M.config then
+    M.setup(user or {})
+  end
+  local spec = client_mod.spec(M.config)
+  local markers = M.config.root_markers
+  spec.root_dir = function(fname)
+    return client_mod.find_root(fname, markers)
+  end
+  return spec
+end
+
 M.status = conversation.status
 M.cancel = conversation.cancel
 M.back = conversation.back
