@@ -97,7 +97,7 @@ static EMBEDDED_BYTES: &[u8] = include_bytes!("../data/aws-provider.tcschema");
 pub fn embedded() -> &'static Schema {
     static SCHEMA: OnceLock<Schema> = OnceLock::new();
     SCHEMA.get_or_init(|| {
-        Schema::from_compact(Cow::Borrowed(EMBEDDED_BYTES))
+        Schema::from_static(EMBEDDED_BYTES)
             .expect("the embedded schema is checked by tc_schema's tests")
     })
 }
@@ -146,6 +146,12 @@ impl Schema {
             resources: wrap(resources),
             data_sources: wrap(data_sources),
         }
+    }
+
+    /// Opens a compact container that lives for the whole program (as the embedded
+    /// one does) without copying it. Only the index is read now.
+    pub fn from_static(bytes: &'static [u8]) -> Result<Schema, SchemaError> {
+        Schema::from_compact(Cow::Borrowed(bytes))
     }
 
     /// Loads a schema file: either `terraform providers schema -json` output or a
