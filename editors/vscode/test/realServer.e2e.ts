@@ -12,7 +12,9 @@ import { after, before, test } from 'node:test';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { ChatController } from '../src/controller';
 import { CompleteParams, ListResult, Notifications, QuestionParams, Requests, StatusResult, TurnResult, WarningsParams } from '../src/protocol';
+import type { ToWebview } from '../src/webview/messages';
 
 const BIN = process.env.TC_SERVER_BIN;
 const REPO = path.resolve(__dirname, '..', '..', '..', '..');
@@ -29,8 +31,6 @@ let conn: MessageConnection;
 let proc: ReturnType<typeof spawn>;
 let stderr = '';
 const docs = new Map<string, TextDocument>();
-const questions: QuestionParams[] = [];
-const warnings: WarningsParams[] = [];
 const completes: CompleteParams[] = [];
 const refused: string[] = [];
 
@@ -81,9 +81,6 @@ before(async () => {
   conn.onRequest('workspace/configuration', (p: any) => p.items.map(() => null));
   conn.onRequest('client/registerCapability', () => null);
   conn.onRequest('window/workDoneProgress/create', () => null);
-  conn.onNotification(Notifications.question, (p: QuestionParams) => void questions.push(p));
-  conn.onNotification(Notifications.warnings, (p: WarningsParams) => void warnings.push(p));
-  conn.onNotification(Notifications.complete, (p: CompleteParams) => void completes.push(p));
   conn.listen();
   const root = pathToFileURL(ws).toString();
   await conn.sendRequest('initialize', {
@@ -110,19 +107,37 @@ after(async () => {
   if (ws) fs.rmSync(ws, { recursive: true, force: true });
 });
 
-test('a whole conversation on defaults writes valid Terraform next to the user’s code', async () => {
-  let turn = await conn.sendRequest<TurnResult>(Requests.start, { request: 'add a postgres database', target: pathToFileURL(ws).toString() });
-  const conversation = turn.conversation;
-  assert.ok(turn.question, `the first turn asks something: ${JSON.stringify(turn)}`);
+test('the extension’s controller runs a whole conversation on defaults; valid Terraform next to the user’s code', async () => {
+  // The same controller the extension uses, fed by the panel's messages.
+  const posted: ToWebview[] = [];
+  const controller = new ChatController(
+    { sendRequest: <R>(method: string, params: unknown) => conn.sendRequest<R>(method, params) },
+    { defaultTarget: () => pathToFileURL(ws).toString() },
+  );
+  controller.attachView({ post: (m) => void posted.push(m) });
+  conn.onNotification(Notifications.question, (p: QuestionParams) => controller.onQuestion(p));
+  conn.onNotification(Notifications.warnings, (p: WarningsParams) => controller.onWarnings(p));
+  conn.onNotification(Notifications.complete, (p: CompleteParams) => {
+    completes.push(p);
+    controller.onComplete(p);
+  });
+  await controller.handleWebviewMessage({ type: 'start', request: 'add a postgres database' });
+  const conversation = controller.conversation!;
+  assert.ok(conversation, `the conversation started: ${JSON.stringify(controller.state.entries)}`);
+  assert.ok(controller.state.question, 'the panel shows a question');
   let steps = 0;
-  while (!turn.complete) {
+  while (!controller.state.complete) {
     assert.ok(++steps < 80, 'the conversation did not end within 80 answers');
-    assert.equal(turn.rejection ?? null, null, `the default was refused: ${turn.rejection}`);
-    const confirm = turn.warnings.some((w) => w.needsConfirmation);
-    turn = await conn.sendRequest<TurnResult>(Requests.answer, { conversation, action: confirm ? 'decline' : 'default' });
+    const last = controller.state.entries.at(-1);
+    assert.notEqual(last?.kind, 'rejection', `the default was refused: ${last?.text}`);
+    assert.notEqual(last?.kind, 'error', `error: ${last?.text}`);
+    const confirm = controller.state.warnings.some((w) => w.needsConfirmation);
+    await controller.handleWebviewMessage({ type: 'action', action: confirm ? 'decline' : 'default' });
   }
-  assert.ok(questions.length >= 1, 'the server sent terraconverse/question notifications');
-  assert.equal(questions[0].conversation, conversation);
+  assert.ok(controller.state.parameters.length > 0, 'the panel lists the collected parameters');
+  assert.ok(controller.state.files.length > 0, 'the panel lists the files written');
+  assert.equal(controller.state.entries.filter((e) => e.kind === 'done').length, 1);
+  assert.ok(!posted.some((m) => m.type === 'question'), 'no question was shown twice');
   assert.equal(completes.length, 1, 'one terraconverse/complete');
   const files = completes[0].files.map((u) => fileURLToPath(u));
   assert.ok(files.length >= 1, 'the completion lists the files written');

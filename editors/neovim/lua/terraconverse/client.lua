@@ -17,7 +17,10 @@ end
 --- The folder the conversation writes into: the nearest root marker above `path`,
 --- else the current directory.
 function M.find_root(path, markers)
-  path = path ~= '' and path or vim.fn.getcwd()
+  -- Scratch buffers (the transcript, terraconverse://...) and unnamed ones have no folder.
+  if path == '' or path:match('^%a[%w+.-]*://') then
+    path = vim.fn.getcwd()
+  end
   local dir = vim.fn.isdirectory(path) == 1 and path or vim.fn.fnamemodify(path, ':h')
   dir = vim.fn.fnamemodify(dir, ':p'):gsub('/$', '')
   local cwd = vim.fn.getcwd()
