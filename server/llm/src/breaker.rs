@@ -77,6 +77,13 @@ impl Breaker {
         self.trial_in_flight = false;
     }
 
+    /// The call that was let through ended without a result (its future was
+    /// dropped, e.g. a cancelled editor request): free the trial slot so the next
+    /// caller can probe, instead of leaving the breaker stuck half-open.
+    pub fn abandon(&mut self) {
+        self.trial_in_flight = false;
+    }
+
     pub fn record_failure(&mut self) {
         self.record_failure_at(Instant::now())
     }
@@ -118,6 +125,17 @@ mod tests {
         assert!(b.allow_at(much_later));
         b.record_success();
         assert_eq!(b.state_at(much_later), BreakerState::Closed);
+    }
+
+    #[test]
+    fn an_abandoned_trial_frees_the_slot() {
+        let t0 = Instant::now();
+        let mut b = Breaker::new(1, Duration::from_secs(1));
+        b.record_failure_at(t0);
+        let later = t0 + Duration::from_secs(1);
+        assert!(b.allow_at(later));
+        b.abandon();
+        assert!(b.allow_at(later), "the next caller may probe");
     }
 
     #[test]

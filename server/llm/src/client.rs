@@ -151,6 +151,7 @@ impl Client {
             tracing::debug!(target: "tc_llm", "circuit breaker open: not calling the model");
             return Err(LlmError::BreakerOpen);
         }
+        let mut pending = Pending { breaker: &self.breaker, settled: false };
         let mut attempt = 0u32;
         let result = loop {
             record.requests += 1;
@@ -173,6 +174,7 @@ impl Client {
                 Err(e) => break Err(e),
             }
         };
+        pending.settled = true;
         match result {
             Ok(answer) => {
                 lock(&self.breaker).record_success();
@@ -216,7 +218,7 @@ impl Client {
         let bytes = response.bytes().await.map_err(|e| self.transport_error(e))?;
         tracing::debug!(target: "tc_llm", status = status.as_u16(), bytes = bytes.len(), "model answered");
         if !status.is_success() {
-            return Err(LlmError::Http { status: status.as_u16(), retry_after });
+            return Err(LlmError::Http { status: status.as_u16(), retry_after, message: server_message(status.as_u16(), &bytes) });
         }
         let completion: Completion = serde_json::from_slice(&bytes)
             .map_err(|e| LlmError::Malformed(format!("the server's response is not chat-completion JSON ({e})")))?;
@@ -254,6 +256,20 @@ impl Client {
     }
 }
 
+/// Frees the breaker's trial slot if the call's future is dropped before it settles.
+struct Pending<'a> {
+    breaker: &'a Mutex<Breaker>,
+    settled: bool,
+}
+
+impl Drop for Pending<'_> {
+    fn drop(&mut self) {
+        if !self.settled {
+            lock(self.breaker).abandon();
+        }
+    }
+}
+
 /// The error text without the URL, which is already in the configuration and
 /// would only make status lines long.
 fn without_url(e: &reqwest::Error) -> String {
@@ -268,6 +284,17 @@ fn without_url(e: &reqwest::Error) -> String {
         source = s.source();
     }
     text
+}
+
+/// The `error.message` of an OpenAI-style error body, shortened. Not for 401 and
+/// 403: some providers quote part of the refused key there.
+fn server_message(status: u16, body: &[u8]) -> Option<String> {
+    if status == 401 || status == 403 {
+        return None;
+    }
+    let v: Value = serde_json::from_slice(body).ok()?;
+    let m = v.pointer("/error/message").and_then(Value::as_str).or_else(|| v.get("error").and_then(Value::as_str))?;
+    Some(crate::context::truncate(m.trim(), 160)).filter(|m| !m.is_empty())
 }
 
 /// `retry-after-ms` (OpenAI) or `retry-after` in seconds (Groq and HTTP). The

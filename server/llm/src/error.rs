@@ -10,8 +10,8 @@ pub enum LlmError {
     Timeout(Duration),
     #[error("could not reach the model's server: {0}")]
     Connect(String),
-    #[error("the model's server answered HTTP {status}{}", retry_after_note(*.retry_after))]
-    Http { status: u16, retry_after: Option<Duration> },
+    #[error("the model's server answered HTTP {status}{}{}", retry_after_note(*.retry_after), http_hint(*.status, .message))]
+    Http { status: u16, retry_after: Option<Duration>, message: Option<String> },
     #[error("the answer was cut off ({0})")]
     Truncated(String),
     #[error("the answer was not the JSON asked for: {0}")]
@@ -23,7 +23,25 @@ pub enum LlmError {
 }
 
 fn retry_after_note(d: Option<Duration>) -> String {
-    d.map(|d| format!(" (retry after {:.1}s)", d.as_secs_f64())).unwrap_or_default()
+    match d {
+        Some(d) if d < Duration::from_secs(1) => format!(" (retry after {} ms)", d.as_millis()),
+        Some(d) => format!(" (retry after {:.1} s)", d.as_secs_f64()),
+        None => String::new(),
+    }
+}
+
+/// What to check for the statuses a configuration mistake causes, plus the
+/// server's own message when it gave one.
+fn http_hint(status: u16, message: &Option<String>) -> String {
+    let hint = match status {
+        401 | 403 => ": the API key was refused; check GROQ_API_KEY or TERRACONVERSE_LLM_API_KEY",
+        404 => ": check TERRACONVERSE_LLM_BASE_URL (it must end in the version path, e.g. /v1) and TERRACONVERSE_LLM_MODEL (hosted models get retired)",
+        _ => "",
+    };
+    match message {
+        Some(m) => format!("{hint} ({m})"),
+        None => hint.to_string(),
+    }
 }
 
 impl LlmError {

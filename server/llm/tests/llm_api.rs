@@ -463,3 +463,28 @@ async fn long_input_is_cut_before_it_is_sent() {
     let user = api.requests()[0].message("user").unwrap().to_string();
     assert!(user.len() < 400 && user.contains("[cut:"), "{user}");
 }
+
+#[tokio::test]
+async fn failures_say_what_to_check() {
+    let bad_request = Reply::Http {
+        status: 400,
+        headers: vec![],
+        body: json!({"error": {"message": "response_format json_object is not supported by this model"}}).to_string(),
+    };
+    let cases: Vec<(Reply, &str)> = vec![
+        (Reply::status(401), "check GROQ_API_KEY or TERRACONVERSE_LLM_API_KEY"),
+        (Reply::status(404), "TERRACONVERSE_LLM_MODEL (hosted models get retired)"),
+        (bad_request, "HTTP 400 (response_format json_object is not supported by this model)"),
+        (Reply::rate_limited("60"), "HTTP 429 (retry after 60.0 s)"),
+        (Reply::Hang, "did not answer within 200ms"),
+        (Reply::without_finish_reason("{}"), "no finish_reason"),
+    ];
+    for (reply, says) in cases {
+        let api = MockApi::scripted(vec![reply]).await;
+        let conv = LlmService::new(config(&api)).unwrap().conversation();
+        let out = conv.parse_intent(REQUEST, &offline_web_server()).await;
+        let summary = out.summary().unwrap();
+        assert!(summary.contains(says), "expected `{says}` in: {summary}");
+        assert!(conv.stats().to_string().contains(says), "status shows the last error: {}", conv.stats());
+    }
+}
