@@ -36,6 +36,8 @@ if (process.argv.includes('--tests')) {
     format: 'cjs',
     target: 'node20',
     // Tools with native parts or their own files stay as installed packages.
+    // The extension's activation test runs against stand-ins for VS Code's modules.
+    alias: { vscode: './test/fakes/vscode.ts', 'vscode-languageclient/node': './test/fakes/languageclient.ts' },
     external: ['playwright-core', 'vscode-jsonrpc', 'vscode-languageserver-protocol', 'esbuild', 'typescript'],
   });
 }
