@@ -6,7 +6,6 @@
 // tests that need the built binary. FAKE_LOG=<file> records every request as JSON lines.
 'use strict';
 const fs = require('fs');
-const path = require('path');
 const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-jsonrpc/node');
 
 const conn = createMessageConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
@@ -70,8 +69,18 @@ async function accept(c, value, messages) {
   return t;
 }
 
-conn.onRequest('initialize', (p) => {
+// Like tower-lsp, every request before the answer to `initialize` is refused; the
+// answer takes a moment, as a real server's does, so a client that does not wait fails.
+let initialized = false;
+const { ResponseError } = require('vscode-jsonrpc/node');
+const guard = (handler) => async (p) => {
+  if (!initialized) throw new ResponseError(-32002, 'Server not initialized');
+  return handler(p);
+};
+conn.onRequest('initialize', async (p) => {
   log('initialize', { rootUri: p.rootUri, initializationOptions: p.initializationOptions, documentChanges: p.capabilities?.workspace?.workspaceEdit?.documentChanges });
+  await new Promise((r) => setTimeout(r, 300));
+  initialized = true;
   return { capabilities: { textDocumentSync: 1 }, serverInfo: { name: 'fake-terraconverse' } };
 });
 conn.onNotification('initialized', () => {});
@@ -81,16 +90,16 @@ conn.onNotification('textDocument/didClose', (p) => docs.delete(p.textDocument.u
 conn.onRequest('shutdown', () => null);
 conn.onNotification('exit', () => process.exit(0));
 
-conn.onRequest('terraconverse/start', (p) => {
+conn.onRequest('terraconverse/start', guard((p) => {
   log('terraconverse/start', p);
   const c = { id: `c${next++}`, request: p.request, target: p.target, index: 0, values: {}, files: new Set(), held: null };
   conversations.set(c.id, c);
   const t = turn(c, { messages: ['Found aws_vpc.main in main.tf: the database goes into it.'] });
   conn.sendNotification('terraconverse/question', { conversation: c.id, question: t.question, messages: t.messages });
   return t;
-});
+}));
 
-conn.onRequest('terraconverse/answer', async (p) => {
+conn.onRequest('terraconverse/answer', guard(async (p) => {
   log('terraconverse/answer', p);
   const c = conversations.get(p.conversation);
   if (!c) throw new Error(`no conversation ${p.conversation}`);
@@ -115,27 +124,27 @@ conn.onRequest('terraconverse/answer', async (p) => {
     return turn(c, { warnings: c.warnings });
   }
   return accept(c, value, [`${q.id} = ${value}`]);
-});
+}));
 
-conn.onRequest('terraconverse/back', (p) => {
+conn.onRequest('terraconverse/back', guard((p) => {
   log('terraconverse/back', p);
   const c = conversations.get(p.conversation);
   c.index = Math.max(0, c.index - 1);
   return turn(c, { messages: ['Back.'] });
-});
+}));
 
-conn.onRequest('terraconverse/status', (p) => {
+conn.onRequest('terraconverse/status', guard((p) => {
   log('terraconverse/status', p);
   const c = conversations.get(p.conversation);
   if (!c) throw new Error(`no conversation ${p.conversation}`);
   return { ...turn(c, {}), request: c.request, target: c.target, parameters: Object.entries(c.values).map(([k, v]) => `${k} = ${v}`) };
-});
+}));
 
-conn.onRequest('terraconverse/cancel', (p) => {
+conn.onRequest('terraconverse/cancel', guard((p) => {
   log('terraconverse/cancel', p);
   conversations.delete(p.conversation);
   return { conversation: p.conversation, cancelled: true };
-});
+}));
 
 conn.onRequest('terraconverse/list', () => ({ conversations: [...conversations.values()].map((c) => ({ conversation: c.id, request: c.request, target: c.target, complete: c.index >= QUESTIONS.length, progress: null })) }));
 

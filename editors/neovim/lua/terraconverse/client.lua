@@ -218,6 +218,24 @@ function M.attach_if_terraform(config, bufnr)
   end
 end
 
+--- Runs `callback(nil)` once the server has answered `initialize` (servers refuse
+--- requests before that, and `start_client` returns at once), or `callback(message)`
+--- when it stopped or did not get there within `timeout_ms`.
+function M.when_ready(client, callback, timeout_ms)
+  local waited = 0
+  local function check()
+    if client.initialized then
+      return callback(nil)
+    end
+    if call(client, 'is_stopped') or waited >= (timeout_ms or 15000) then
+      return callback('the terraconverse language server did not finish starting; see :checkhealth terraconverse and the LSP log (:lua vim.cmd.edit(vim.lsp.get_log_path()))')
+    end
+    waited = waited + 20
+    vim.defer_fn(check, 20)
+  end
+  check()
+end
+
 --- Sends a request; `callback(err, result)` runs on the main loop.
 function M.request(client, method, params, callback)
   local handler = function(err, result)

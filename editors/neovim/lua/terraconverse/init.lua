@@ -80,7 +80,12 @@ function M.start(request, args)
   if args and args.target then
     root = vim.uri_to_fname(args.target)
   end
-  conversation.start(config, c, root, request, args)
+  client_mod.when_ready(c, function(err)
+    if err then
+      return notify(err, vim.log.levels.ERROR)
+    end
+    conversation.start(config, c, root, request, args)
+  end)
 end
 
 --- The client configuration for nvim-lspconfig, for those who manage servers there:
