@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs every cargo-fuzz target of server/fuzz for a bounded time each (default 60 s;
+# CI passes a short smoke time). Fails when any target finds a crash; the crashing
+# input is left in server/fuzz/artifacts/<target>/ to be turned into a regression test.
+#
+#   bash tests/fuzz.sh [SECONDS_PER_TARGET]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-60}"
+targets=(rules intent answer edit_plan lsp_document)
+
+command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+# cargo-fuzz needs -Z sanitizer flags; this machine has only a stable toolchain, and
+# RUSTC_BOOTSTRAP lets it accept them for the fuzz build alone.
+export RUSTC_BOOTSTRAP=1
+
+seeds=$(mktemp -d)
+trap 'rm -rf "$seeds"' EXIT
+# Real Terraform seeds the HCL targets; plain requests seed the language targets.
+mkdir -p "$seeds/hcl" "$seeds/text"
+find ../shared/corpora/terraform-aws-modules -name '*.tf' -size -8k 2>/dev/null | head -60 | while read -r f; do cp "$f" "$seeds/hcl/$(echo "$f" | md5sum | cut -c1-12).tf"; done
+if [ -f ../shared/corpora/nl-requests-dev.jsonl ]; then
+  python3 - "$seeds/text" <<'PY'
+import json, sys, pathlib
+out = pathlib.Path(sys.argv[1])
+for i, line in enumerate(open("../shared/corpora/nl-requests-dev.jsonl")):
+    (out / f"req{i}").write_text(json.loads(line)["request"])
+PY
+fi
+
+(cd server && cargo fuzz build --fuzz-dir fuzz -O)
+failed=0
+for t in "${targets[@]}"; do
+  case "$t" in
+    rules|edit_plan) seed="$seeds/hcl" ;;
+    *) seed="$seeds/text" ;;
+  esac
+  mkdir -p "server/fuzz/corpus/$t"
+  echo "fuzz: $t for ${seconds}s"
+  if ! (cd server && cargo fuzz run --fuzz-dir fuzz -O "$t" "fuzz/corpus/$t" "$seed" -- \
+        -max_total_time="$seconds" -rss_limit_mb=3072 -timeout=10 -print_final_stats=1 2>&1 | tail -n 12); then
+    echo "fuzz: $t FAILED (see server/fuzz/artifacts/$t/)"
+    failed=$((failed + 1))
+  fi
+done
+passed=$(( ${#targets[@]} - failed ))
+echo "fuzz: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
