@@ -326,7 +326,7 @@ request!(Back, method::BACK, ConversationParams, TurnResult);
 request!(Change, method::CHANGE, ChangeParams, TurnResult);
 request!(Status, method::STATUS, ConversationParams, StatusResult);
 request!(Cancel, method::CANCEL, ConversationParams, CancelResult);
-request!(List, method::LIST, Option<serde_json::Value>, ListResult);
+request!(List, method::LIST, (), ListResult);
 request!(Resolve, method::RESOLVE, ResolveParams, TurnResult);
 
 notification!(QuestionNotification, method::QUESTION, QuestionParams);

@@ -1,0 +1,30 @@
+//! `terraconverse/answer`: typed text or a button for the current question.
+
+use crate::conversations::flow;
+use crate::protocol::{AnswerAction, AnswerParams, TurnResult};
+use crate::server::Server;
+use tc_conversation::Command;
+use tower_lsp_server::jsonrpc::{Error, Result};
+
+pub async fn run(server: &Server, params: AnswerParams) -> Result<TurnResult> {
+    let command = match (&params.text, params.action) {
+        (Some(_), _) => None,
+        (None, Some(action)) => Some(match action {
+            AnswerAction::Default => Command::Default,
+            AnswerAction::Skip => Command::Skip,
+            AnswerAction::AcceptAllDefaults => Command::AcceptAllDefaults,
+            AnswerAction::Confirm => Command::Confirm(true),
+            AnswerAction::Decline => Command::Confirm(false),
+            AnswerAction::Help => Command::Help,
+        }),
+        (None, None) => {
+            return Err(Error::invalid_params("send `text` (what the user typed) or `action` (default, skip, acceptAllDefaults, confirm, decline, help)"))
+        }
+    };
+    let text = params.text.unwrap_or_default();
+    flow::turn(server, &params.conversation, move |c| match command {
+        Some(cmd) => c.apply(cmd),
+        None => c.handle(&text),
+    })
+    .await
+}
