@@ -155,8 +155,9 @@ if expect == 'real' then
     end)
     vim.cmd('TerraConverse add a postgres database')
     h.wait_for(function()
-      return conversation.state.complete
+      return conversation.state.complete or conversation.state.last_error
     end, 120000, 'the conversation to complete')
+    h.eq(nil, conversation.state.last_error, 'the server answered with an error')
     h.truthy(prompts() >= 2, 'the server asked at least two questions, asked ' .. prompts())
     vim.cmd('silent wall')
 
@@ -203,8 +204,9 @@ if expect == 'real' then
     end)
     vim.cmd('TerraConverse an s3 bucket for backups')
     h.wait_for(function()
-      return asked >= 2 or conversation.state.complete
+      return asked >= 2 or conversation.state.complete or conversation.state.last_error
     end, 60000, 'the second question')
+    h.eq(nil, conversation.state.last_error, 'the server answered with an error')
     local status
     tc.status(function(s)
       status = s or false
@@ -225,6 +227,62 @@ if expect == 'real' then
     h.eq(true, done)
     h.eq(nil, conversation.state.conversation)
     h.eq(nil, vim.loop.fs_stat(ws .. '/.terraconverse/conversations/' .. id .. '.json'), 'the saved state is gone')
+  end)
+end
+
+if expect == 'real' then
+  h.test('real server: the "Generate resource conversationally" code action starts a conversation scoped to the block', function()
+    vim.cmd('edit ' .. vim.fn.fnameescape(ws .. '/main.tf'))
+    local client = require('terraconverse.client').all()[ws]
+    h.truthy(client, 'the plugin has a client for ' .. ws)
+    local lnum = vim.fn.search('resource "aws_vpc" "main"', 'nw')
+    h.truthy(lnum > 0, 'main.tf has the VPC block')
+    local params = {
+      textDocument = { uri = vim.uri_from_bufnr(0) },
+      range = { start = { line = lnum - 1, character = 2 }, ['end'] = { line = lnum - 1, character = 2 } },
+      context = { diagnostics = {} },
+    }
+    local reply
+    if vim.fn.has('nvim-0.11') == 1 then
+      reply = client:request_sync('textDocument/codeAction', params, 10000, 0)
+    else
+      reply = client.request_sync('textDocument/codeAction', params, 10000, 0)
+    end
+    h.truthy(reply and reply.result, 'no code actions: ' .. vim.inspect(reply))
+    local action
+    for _, a in ipairs(reply.result) do
+      local cmd = a.command
+      if type(cmd) == 'table' and cmd.command == 'terraconverse.startConversation' then
+        action = a
+      end
+    end
+    h.truthy(action, 'no "Generate resource conversationally" action: ' .. vim.inspect(reply.result))
+    h.eq('aws_vpc.main', action.command.arguments[1].scope)
+    local asked_request
+    local paused = false
+    h.auto_ui(function(kind, prompt, arg)
+      if not asked_request then
+        asked_request = prompt
+        return 'add a postgres database'
+      end
+      paused = true
+      return kind == 'input' and nil or 'Pause (resume with :TerraConverse)'
+    end)
+    -- Run the command the way Neovim runs a code action's client-side command.
+    vim.lsp.commands['terraconverse.startConversation'](action.command, { bufnr = 0, client_id = client.id })
+    h.truthy(asked_request and asked_request:find('aws_vpc.main', 1, true), 'the request prompt names the block: ' .. tostring(asked_request))
+    h.wait_for(function()
+      return paused or conversation.state.last_error
+    end, 60000, 'the first question of the scoped conversation')
+    h.eq(nil, conversation.state.last_error, 'the server answered with an error')
+    h.eq('add a postgres database', conversation.state.request)
+    local done
+    tc.cancel(function()
+      done = true
+    end)
+    h.wait_for(function()
+      return done
+    end, 10000, 'the cancel reply')
   end)
 end
 

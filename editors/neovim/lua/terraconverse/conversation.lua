@@ -17,6 +17,8 @@ M.state = {
   --- File names the conversation's edits touched (for autowrite).
   files = {},
   complete = false,
+  --- The last error the server answered with (shown to the user; kept for tests).
+  last_error = nil,
   --- Requests on their way; notifications meanwhile repeat what the reply will say.
   in_flight = 0,
 }
@@ -109,6 +111,7 @@ local function on_turn(err, turn)
   M.state.in_flight = math.max(0, M.state.in_flight - 1)
   if err then
     local message = err.message or vim.inspect(err)
+    M.state.last_error = message
     transcript.append('x ' .. message)
     notify(message, vim.log.levels.ERROR)
     if M.state.question then
