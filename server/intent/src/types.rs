@@ -11,12 +11,31 @@ pub struct Intent {
     pub components: Vec<RequestedComponent>,
     /// Region code when the request states one (by code, name or city).
     pub region: Option<String>,
+    /// Further regions the request names, in order ("replicated between N. Virginia
+    /// and Oregon" → `us-west-2` here, `us-east-1` in `region`).
+    #[serde(default)]
+    pub extra_regions: Vec<String>,
     /// Component ids the user explicitly excluded ("no NAT", "without a key pair").
     #[serde(default)]
     pub excluded: Vec<String>,
     /// Words the engine did not understand (shown back to the user).
     #[serde(default)]
     pub unknown_words: Vec<String>,
+    /// Number of availability zones the request states ("3 AZs").
+    #[serde(default)]
+    pub az_count: Option<u32>,
+    /// The first size word of the request (`free_tier`, `memory_optimized` …), see
+    /// `knowledge/size_hints.toml`.
+    #[serde(default)]
+    pub size_hint: Option<String>,
+}
+
+impl Intent {
+    /// Whether the request named any AWS resource at all. When it did not, callers
+    /// say "I found no AWS resources in that" instead of guessing.
+    pub fn is_empty(&self) -> bool {
+        self.components.is_empty()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

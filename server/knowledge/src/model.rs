@@ -25,6 +25,15 @@ pub struct Component {
     pub data_sources: Vec<String>,
     /// Template name under `templates/` (without `.tf.j2`).
     pub template: String,
+    /// The parameter a count in the request sets instead of copying the component
+    /// ("three subnets" → `az_count = 3`, "two read replicas" → `replica_count = 2`).
+    #[serde(default)]
+    pub count_param: Option<String>,
+    /// Components whose resources this component's template already creates (a
+    /// Lambda function creates its own role and log group): asking for one of them
+    /// together with this component asks for nothing more.
+    #[serde(default)]
+    pub includes: Vec<String>,
     /// Service names, abbreviations and common misspellings that name this component.
     #[serde(default)]
     pub synonyms: Vec<String>,

@@ -224,6 +224,16 @@ fn every_reference_resolves() {
                 }
             }
         }
+        if let Some(cp) = &c.count_param {
+            if c.parameter(cp).is_none_or(|p| p.kind != ParamType::Integer) {
+                problems.push(format!("{}: count_param `{cp}` is not an integer parameter", c.id));
+            }
+        }
+        for inc in &c.includes {
+            if kb.component(inc).is_none() {
+                problems.push(format!("{}: includes unknown component `{inc}`", c.id));
+            }
+        }
         for (i, ct) in c.conditional_resource_types.iter().enumerate() {
             let at = format!("{} conditional_resource_types #{}", c.id, i + 1);
             for k in ct.when.keys() {
