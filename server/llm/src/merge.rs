@@ -76,7 +76,7 @@ pub fn merge(kb: &KnowledgeBase, text: &str, offline: &Intent, proposal: &Value)
         let why = match kb.components.get(id) {
             None => Some("not a component in the knowledge base"),
             Some(_) if out.intent.components.iter().any(|c| c.component == id) => Some("it was requested"),
-            Some(c) if !mentions(&said, c) => Some("the request does not mention it"),
+            Some(c) if !mentions_negated(&said, c) => Some("the request does not say it is unwanted"),
             Some(_) => None,
         };
         match why {
@@ -304,14 +304,31 @@ fn grounded(said: &str, p: &Parameter, v: &Value) -> Result<(), String> {
     Ok(())
 }
 
-/// Whether the request names the component by id, name or synonym.
-fn mentions(said: &str, c: &Component) -> bool {
-    let padded = format!(" {said} ");
-    std::iter::once(c.id.replace('_', " "))
+/// Words that, shortly before a component's name, say the user does not want it
+/// ("no NAT", "without a key pair", "don't need a bastion"). `don` is how "don't"
+/// reads once punctuation is gone.
+const NEGATIONS: &[&str] = &["no", "not", "without", "don", "dont", "never", "except", "excluding", "exclude", "skip", "minus", "nor"];
+/// How many words before the name a negation may stand: "don't need a NAT
+/// gateway" reads "don t need a nat gateway".
+const NEGATION_REACH: usize = 4;
+
+/// Whether the request names the component (by id, name or synonym) right after a
+/// negation. A model may only exclude what the user said they do not want:
+/// "a subnet group" must not exclude subnets.
+fn mentions_negated(said: &str, c: &Component) -> bool {
+    let words: Vec<&str> = said.split(' ').collect();
+    let names: Vec<String> = std::iter::once(c.id.replace('_', " "))
         .chain(std::iter::once(c.name.clone()))
         .chain(c.synonyms.iter().cloned())
         .map(|w| normalise(&w))
-        .any(|w| !w.is_empty() && padded.contains(&format!(" {w} ")))
+        .filter(|w| !w.is_empty())
+        .collect();
+    names.iter().any(|name| {
+        let phrase: Vec<&str> = name.split(' ').collect();
+        (0..words.len()).filter(|&i| words[i..].starts_with(&phrase)).any(|i| {
+            words[i.saturating_sub(NEGATION_REACH)..i].iter().any(|w| NEGATIONS.contains(w))
+        })
+    })
 }
 
 /// A region code from a code, name or alias.
@@ -341,4 +358,56 @@ fn normalise(text: &str) -> String {
         .map(|w| w.trim_end_matches('.'))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use tc_knowledge::knowledge;
+
+    #[test]
+    fn exclusions_need_the_user_to_say_no() {
+        let kb = knowledge();
+        // (request, proposed exclusion, accepted)
+        let cases = [
+            ("two app servers, no NAT gateway please", "nat_gateway", true),
+            ("a vpc without a nat gateway", "nat_gateway", true),
+            ("a vpc, we don't need a NAT gateway", "nat_gateway", true),
+            ("rds mysql in a subnet group", "subnet", false),
+            ("a vpc with a nat gateway", "nat_gateway", false),
+            ("a web server", "nat_gateway", false),
+        ];
+        for (text, excluded, accepted) in cases {
+            let out = merge(kb, text, &Intent::default(), &json!({"components": [], "excluded": [excluded]}));
+            assert_eq!(out.intent.excluded.contains(&excluded.to_string()), accepted, "{text} / {excluded}: {:?}", out.dropped);
+        }
+    }
+
+    #[test]
+    fn values_must_appear_in_the_request() {
+        let kb = knowledge();
+        let proposal = |params: Value| json!({"components": [{"component": "rds_instance", "params": params}]});
+        // (request, proposed params, kept parameter ids)
+        let cases: Vec<(&str, Value, Vec<&str>)> = vec![
+            ("a postgres db with 50GB", json!({"allocated_storage": 50, "engine": "postgres"}), vec!["allocated_storage", "engine"]),
+            ("a postgres db", json!({"allocated_storage": 50}), vec![]),
+            ("a db called orders-db", json!({"identifier": "orders-db"}), vec!["identifier"]),
+            ("a db called orders", json!({"identifier": "orders-db"}), vec![]),
+            ("a multi-az db", json!({"multi_az": true}), vec!["multi_az"]),
+            ("a db on port 5433", json!({"port": "5433"}), vec!["port"]),
+            ("a db on port 5433", json!({"port": 70000}), vec![]),
+        ];
+        for (text, params, kept) in cases {
+            let out = merge(kb, text, &Intent::default(), &proposal(params.clone()));
+            let got: Vec<&str> = out.intent.components[0].params.keys().map(String::as_str).collect();
+            assert_eq!(got, kept, "{text} / {params}: {:?}", out.dropped);
+        }
+    }
+
+    #[test]
+    fn normalising_keeps_values_comparable() {
+        assert_eq!(normalise("Open 10.0.0.0/16 and 20GB, please!"), "open 10.0.0.0/16 and 20 gb please");
+        assert_eq!(normalise("db.t3.micro."), "db.t3.micro");
+    }
 }

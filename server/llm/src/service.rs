@@ -136,6 +136,38 @@ pub struct QuestionView {
     pub parameter: Option<(String, String)>,
 }
 
+impl QuestionView {
+    /// Whether this asks the user to confirm an insecure answer (`confirm.<id>`).
+    pub fn is_security_confirmation(&self) -> bool {
+        self.id.starts_with("confirm.")
+    }
+
+    /// The conversation's current question, with the component and parameter it
+    /// asks about (looked up in the plan by the question id `<resource key>.<parameter>`).
+    pub fn current(conversation: &tc_conversation::Conversation) -> Option<QuestionView> {
+        let q = conversation.current_question()?;
+        let parameter = q.id.split_once('.').and_then(|(key, param)| {
+            let r = conversation.plan().resources.iter().find(|r| r.key == key)?;
+            Some((r.component.clone(), param.to_string()))
+        });
+        Some(QuestionView { parameter, ..QuestionView::from(&q) })
+    }
+}
+
+impl From<&tc_conversation::Question> for QuestionView {
+    fn from(q: &tc_conversation::Question) -> Self {
+        QuestionView {
+            id: q.id.clone(),
+            text: q.text.clone(),
+            why: q.why.clone(),
+            default: q.default.clone(),
+            choices: q.choices.clone(),
+            example: q.example.clone(),
+            parameter: None,
+        }
+    }
+}
+
 /// A security finding to explain.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct FindingView {
@@ -218,6 +250,12 @@ impl LlmConversation {
     /// warnings exactly as for a typed answer. `None` when the model found no value,
     /// failed, or answered with something that is not a one-line value.
     pub async fn interpret_answer(&self, question: &QuestionView, text: &str) -> Option<String> {
+        if question.is_security_confirmation() {
+            // Keeping an insecure value takes the user's own explicit yes; a model's
+            // reading of ambiguous words never counts as one.
+            tracing::debug!(target: "tc_llm", "not interpreting a security confirmation");
+            return None;
+        }
         let kb = knowledge();
         let parameter = question
             .parameter
