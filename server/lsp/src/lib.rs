@@ -3,6 +3,8 @@
 //! hover, completion, code actions and live buffer edits). See docs/lsp-extensions.md.
 
 pub mod config;
+#[cfg(feature = "testing")]
+pub mod debug;
 pub mod conversations;
 pub mod diagnostics;
 pub mod document;
@@ -27,7 +29,7 @@ use tower_lsp_server::{ClientSocket, LspService};
 /// Builds the service with every custom method registered, wrapped so that a panicking
 /// handler answers an error instead of ending the server.
 pub fn service(log_level: LogLevel, slot: Option<&ClientSlot>) -> (CatchPanic<LspService<Server>>, ClientSocket) {
-    let (service, socket) = LspService::build(|client| {
+    let service = LspService::build(|client| {
         if let Some(slot) = slot {
             slot.set(client.clone());
         }
@@ -40,8 +42,10 @@ pub fn service(log_level: LogLevel, slot: Option<&ClientSlot>) -> (CatchPanic<Ls
     .custom_method(method::STATUS, Server::status)
     .custom_method(method::CANCEL, Server::cancel)
     .custom_method(method::LIST, Server::list)
-    .custom_method(method::RESOLVE, Server::resolve)
-    .finish();
+    .custom_method(method::RESOLVE, Server::resolve);
+    #[cfg(feature = "testing")]
+    let service = service.custom_method(debug::PANIC, Server::test_panic).custom_method(debug::SLEEP, Server::test_sleep);
+    let (service, socket) = service.finish();
     (CatchPanic::new(service), socket)
 }
 

@@ -1,0 +1,349 @@
+//! In-process protocol tests: the server over a duplex pipe, driven by the test client
+//! exactly as an editor would, for every custom method and the standard features.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+
+fn fast() -> Value {
+    json!({ "terraconverse": { "diagnostics": { "debounceMs": 0 }, "editSettleMs": 2000 } })
+}
+
+/// Engine-owned wording is redacted so the snapshots pin the protocol's shape.
+macro_rules! snapshot {
+    ($name:expr, $value:expr) => {
+        insta::assert_json_snapshot!($name, $value, {
+            ".conversation" => "[id]",
+            ".messages[]" => "[text]",
+            ".question.text" => "[text]",
+            ".question.why" => "[text]",
+            ".question.default" => "[default]",
+            ".question.example" => "[example]",
+            ".question.choices" => "[choices]",
+            ".question.costNote" => "[note]",
+            ".question.id" => "[question id]",
+            ".question.progress.total" => "[total]",
+            ".edit.files[]" => "[uri]",
+            ".target" => "[uri]",
+            ".parameters" => "[parameters]",
+        })
+    };
+}
+
+#[tokio::test]
+async fn initialize_advertises_the_capabilities() {
+    let dir = tempfile::tempdir().unwrap();
+    let (client_side, server_side) = tokio::io::duplex(1 << 16);
+    let (sr, sw) = tokio::io::split(server_side);
+    let (cr, cw) = tokio::io::split(client_side);
+    tokio::spawn(async move { tc_lsp::serve(sr, sw, Default::default(), None).await });
+    let client = tc_lsp::testing::TestClient::spawn(cr, cw);
+    let mut result = client.initialize(dir.path(), json!({})).await;
+    result["serverInfo"]["version"] = json!("[version]");
+    insta::assert_json_snapshot!("initialize", result);
+}
+
+#[tokio::test]
+async fn start_answers_with_the_first_question_and_writes_into_the_workspace() {
+    let h = harness(&[("main.tf", MAIN_TF)], fast()).await;
+    let main = h.path("main.tf");
+    h.client.open(&main);
+    let turn = h.start_conversation("add a postgres database").await;
+    let id = turn["conversation"].as_str().unwrap().to_string();
+    assert!(turn["question"]["text"].as_str().is_some_and(|t| !t.is_empty()), "{turn}");
+    assert_eq!(turn["edit"]["applied"], true, "{turn}");
+    snapshot!("start", &turn);
+    // The question also arrives as a notification.
+    let q = h.client.wait_for(0, 10, |m, p| m == "terraconverse/question" && p["conversation"] == id.as_str()).await;
+    assert_eq!(q["question"], turn["question"]);
+    // The VPC is reused: the request's database goes next to it, no second VPC.
+    let text = h.client.text(&main).unwrap();
+    assert!(text.starts_with(MAIN_TF), "the user's text changed:\n{text}");
+    assert_eq!(text.matches("resource \"aws_vpc\"").count(), 1);
+    assert!(turn["messages"].to_string().contains("aws_vpc.main"), "{turn}");
+}
+
+#[tokio::test]
+async fn answer_back_change_status_list_and_cancel() {
+    let h = harness(&[("main.tf", MAIN_TF)], fast()).await;
+    h.client.open(&h.path("main.tf"));
+    let turn = h.start_conversation("add a postgres database").await;
+    let id = turn["conversation"].as_str().unwrap().to_string();
+    let first_q = turn["question"]["id"].clone();
+
+    let answered = h.answer(&id, json!({ "action": "default" })).await;
+    assert!(answered["rejection"].is_null(), "{answered}");
+    assert_ne!(answered["question"]["id"], first_q);
+    snapshot!("answer", &answered);
+
+    let rejected = h.answer(&id, json!({ "text": "🚀🚀 definitely not a valid answer 🚀🚀" })).await;
+    if !rejected["rejection"].is_null() {
+        assert!(rejected["edit"].is_null(), "a rejected answer wrote something: {rejected}");
+        assert_eq!(rejected["question"]["id"], answered["question"]["id"]);
+    }
+
+    let back = h.client.request("terraconverse/back", json!({ "conversation": id })).await.unwrap();
+    assert_eq!(back["question"]["id"], first_q, "{back}");
+    snapshot!("back", &back);
+
+    let status = h.client.request("terraconverse/status", json!({ "conversation": id })).await.unwrap();
+    assert_eq!(status["request"], "add a postgres database");
+    assert!(status["parameters"].as_array().is_some_and(|p| !p.is_empty()), "{status}");
+    snapshot!("status", &status);
+
+    let list = h.client.request("terraconverse/list", Value::Null).await.unwrap();
+    assert_eq!(list["conversations"].as_array().unwrap().len(), 1);
+    assert_eq!(list["conversations"][0]["conversation"], id.as_str());
+
+    let cancelled = h.client.request("terraconverse/cancel", json!({ "conversation": id })).await.unwrap();
+    assert_eq!(cancelled, json!({ "conversation": id, "cancelled": true }));
+    let list = h.client.request("terraconverse/list", Value::Null).await.unwrap();
+    assert_eq!(list["conversations"], json!([]));
+    assert!(!h.path(&format!(".terraconverse/conversations/{id}.json")).exists());
+    let err = h.client.request("terraconverse/answer", json!({ "conversation": id, "text": "x" })).await.unwrap_err();
+    assert_eq!(err["code"], -32602);
+    assert!(err["message"].as_str().unwrap().contains("terraconverse/list"), "{err}");
+}
+
+#[tokio::test]
+async fn bad_requests_get_clear_errors() {
+    let h = harness(&[], fast()).await;
+    let err = h.client.request("terraconverse/start", json!({ "request": "   " })).await.unwrap_err();
+    assert!(err["message"].as_str().unwrap().contains("empty"), "{err}");
+    let err = h.client.request("terraconverse/start", json!({ "request": "qwxz blorp" })).await.unwrap_err();
+    assert!(err["message"].as_str().unwrap().contains("Try naming"), "{err}");
+    let err = h.client.request("terraconverse/answer", json!({ "conversation": "nope" })).await.unwrap_err();
+    assert!(err["message"].as_str().unwrap().contains("nope"), "{err}");
+    let err = h
+        .client
+        .request("terraconverse/start", json!({ "request": "an s3 bucket", "target": "file:///does/not/exist" }))
+        .await
+        .unwrap_err();
+    assert!(err["message"].as_str().unwrap().contains("does not exist"), "{err}");
+}
+
+#[tokio::test]
+async fn changing_an_answer_rewrites_one_attribute_in_place() {
+    let h = harness(&[("main.tf", MAIN_TF)], fast()).await;
+    let main = h.path("main.tf");
+    h.client.open(&main);
+    let turn = h.start_conversation("add a postgres database").await;
+    let id = turn["conversation"].as_str().unwrap().to_string();
+    let done = h.answer_all_defaults(&id, turn).await;
+    assert_eq!(done["complete"], true);
+    h.client.wait_for(0, 10, |m, _| m == "terraconverse/complete").await;
+    let before = h.client.text(&main).unwrap();
+    let edits_before = h.client.server_requests().len();
+    let changed = h
+        .client
+        .request("terraconverse/change", json!({ "conversation": id, "target": "instance_class", "value": "db.t3.large" }))
+        .await
+        .unwrap();
+    assert!(changed["rejection"].is_null(), "{changed}");
+    let after = h.client.text(&main).unwrap();
+    assert!(after.contains("db.t3.large"), "{after}");
+    let requests = h.client.server_requests();
+    let edit = &requests[edits_before..].iter().find(|(m, _)| m == "workspace/applyEdit").expect("no edit").1;
+    let ops = edit["edit"]["documentChanges"].as_array().unwrap();
+    assert_eq!(ops.len(), 1, "{edit}");
+    let edits = ops[0]["edits"].as_array().unwrap();
+    assert_eq!(edits.len(), 1, "{edit}");
+    // Only the value changed: the replaced text is within one line.
+    assert_eq!(edits[0]["range"]["start"]["line"], edits[0]["range"]["end"]["line"], "{edit}");
+    let diff_lines: Vec<_> = before.lines().zip(after.lines()).filter(|(a, b)| a != b).collect();
+    assert_eq!(diff_lines.len(), 1, "{diff_lines:?}");
+}
+
+#[tokio::test]
+async fn typing_between_question_and_answer_loses_nothing() {
+    let h = harness(&[("main.tf", MAIN_TF)], fast()).await;
+    let main = h.path("main.tf");
+    h.client.open(&main);
+    let turn = h.start_conversation("add a postgres database").await;
+    let id = turn["conversation"].as_str().unwrap().to_string();
+    // The user types at the top, in the middle of their VPC, and at the end.
+    h.client.type_text(&main, 0, 0, "# typed at the top ✍️\n");
+    h.client.type_text(&main, 4, 0, "  # typed inside the VPC 🙂\n");
+    let end_line = h.client.text(&main).unwrap().lines().count() as u32;
+    h.client.type_text(&main, end_line, 0, "\n# typed at the end ü\n");
+    // ... and once more while the next edit is on its way, so that edit is refused as stale.
+    h.client.type_on_next_apply(tc_lsp::testing::Typing {
+        path: main.clone(),
+        line: 1,
+        character: 0,
+        text: "# typed during the edit 🛸\n".into(),
+    });
+    let turn = h.answer(&id, json!({ "action": "default" })).await;
+    assert!(h.client.refused_edits() >= 1, "the stale edit was not refused");
+    assert_eq!(turn["edit"]["applied"], true, "{turn}");
+    assert!(turn["edit"]["failure"].is_null(), "{turn}");
+    let done = h.answer_all_defaults(&id, turn).await;
+    assert_eq!(done["complete"], true);
+    let text = h.client.text(&main).unwrap();
+    for typed in ["# typed at the top ✍️\n", "  # typed inside the VPC 🙂\n", "# typed at the end ü\n", "# typed during the edit 🛸\n"] {
+        assert_eq!(text.matches(typed).count(), 1, "lost or duplicated {typed:?}:\n{text}");
+    }
+    assert!(text.contains("resource \"aws_db_instance\""), "{text}");
+    assert!(tc_edit::syntax_error(&text).is_none(), "{text}");
+}
+
+#[tokio::test]
+async fn emoji_and_non_ascii_before_the_edit_point_keep_positions_right() {
+    let prefix = "# 🚀🛸🧪 emojis (astral: two UTF-16 units each) — and naïve café, 東京, Ωμέγα\n";
+    let h = harness(&[("main.tf", &format!("{prefix}{MAIN_TF}"))], fast()).await;
+    let main = h.path("main.tf");
+    h.client.open(&main);
+    let turn = h.start_conversation("add a postgres database").await;
+    let id = turn["conversation"].as_str().unwrap().to_string();
+    // Edits land after the non-ASCII text; a later in-place change must hit the right bytes.
+    h.client.type_text(&main, 0, 2, "🎉");
+    let done = h.answer_all_defaults(&id, turn).await;
+    assert_eq!(done["complete"], true);
+    h.client
+        .request("terraconverse/change", json!({ "conversation": id, "target": "instance_class", "value": "db.t3.large" }))
+        .await
+        .unwrap();
+    let text = h.client.text(&main).unwrap();
+    assert!(text.starts_with(&format!("# 🎉{}{MAIN_TF}", &prefix[2..])), "{text}");
+    assert!(text.contains("\"db.t3.large\""), "{text}");
+    assert!(tc_edit::syntax_error(&text).is_none(), "{text}");
+}
+
+#[tokio::test]
+async fn a_deleted_block_is_asked_about_not_resurrected() {
+    let h = harness(&[("main.tf", MAIN_TF)], fast()).await;
+    let main = h.path("main.tf");
+    h.client.open(&main);
+    let turn = h.start_conversation("add a postgres database").await;
+    let id = turn["conversation"].as_str().unwrap().to_string();
+    let mut turn = turn;
+    // Answer until the database block exists.
+    for _ in 0..100 {
+        if h.client.text(&main).unwrap().contains("resource \"aws_db_instance\"") || turn["complete"] == true {
+            break;
+        }
+        turn = h.answer(&id, json!({ "action": "default" })).await;
+    }
+    let text = h.client.text(&main).unwrap();
+    let start = text.find("resource \"aws_db_instance\"").expect("no database block written");
+    let end = start + text[start..].find("\n}\n").unwrap() + 3;
+    // The user deletes the whole block.
+    let (l0, c0) = tc_lsp::testing::position(&text, start);
+    let (l1, _) = tc_lsp::testing::position(&text, end);
+    assert_eq!(c0, 0);
+    for line in (l0..l1).rev() {
+        let len = text.lines().nth(line as usize).unwrap().encode_utf16().count() as u32;
+        h.client.replace_on_line(&main, line, 0, len, "");
+    }
+    let deleted = h.client.text(&main).unwrap();
+    assert!(!deleted.contains("resource \"aws_db_instance\""));
+    let skip = h.client.notifications().len();
+    let turn = if turn["complete"] == true {
+        h.client.request("terraconverse/change", json!({ "conversation": id, "target": "instance_class", "value": "db.t3.large" })).await.unwrap()
+    } else {
+        h.answer(&id, json!({ "action": "default" })).await
+    };
+    assert!(!h.client.text(&main).unwrap().contains("resource \"aws_db_instance\""), "the block was resurrected");
+    let conflict = h.client.wait_for(skip, 10, |m, _| m == "terraconverse/conflict").await;
+    assert_eq!(conflict["kind"], "deleted");
+    assert_eq!(conflict["address"], "resource.aws_db_instance.db", "{conflict}");
+    assert!(turn["conflicts"].as_array().is_some_and(|c| !c.is_empty()), "{turn}");
+    snapshot!("conflict", &conflict);
+
+    // The user asks for it back.
+    let resolved = h
+        .client
+        .request("terraconverse/resolve", json!({ "conversation": id, "address": conflict["address"], "resolution": "regenerate" }))
+        .await
+        .unwrap();
+    assert_eq!(resolved["conflicts"], json!([]), "{resolved}");
+    assert!(h.client.text(&main).unwrap().contains("resource \"aws_db_instance\""));
+    let err = h
+        .client
+        .request("terraconverse/resolve", json!({ "conversation": id, "address": "resource.aws_s3_bucket.nope", "resolution": "keepMine" }))
+        .await
+        .unwrap_err();
+    assert!(err["message"].as_str().unwrap().contains("not in conflict"), "{err}");
+}
+
+#[tokio::test]
+async fn conversations_resume_after_a_restart() {
+    let h = harness(&[("main.tf", MAIN_TF)], fast()).await;
+    h.client.open(&h.path("main.tf"));
+    let turn = h.start_conversation("add a postgres database").await;
+    let id = turn["conversation"].as_str().unwrap().to_string();
+    let turn = h.answer(&id, json!({ "action": "default" })).await;
+    let question = turn["question"]["id"].clone();
+    h.client.save_all();
+    h.client.shutdown().await;
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), h.server).await;
+    assert!(h.dir.path().join(format!(".terraconverse/conversations/{id}.json")).exists());
+
+    let h2 = connect(h.dir, fast()).await;
+    let list = h2.client.request("terraconverse/list", Value::Null).await.unwrap();
+    assert_eq!(list["conversations"][0]["conversation"], id.as_str(), "{list}");
+    let status = h2.client.request("terraconverse/status", json!({ "conversation": id })).await.unwrap();
+    assert_eq!(status["question"]["id"], question, "{status}");
+    let next = h2.answer(&id, json!({ "action": "default" })).await;
+    assert!(next["rejection"].is_null(), "{next}");
+}
+
+#[tokio::test]
+async fn several_conversations_at_once() {
+    let h = harness(&[("main.tf", MAIN_TF)], fast()).await;
+    h.client.open(&h.path("main.tf"));
+    let a = h.start_conversation("add a postgres database").await;
+    let b = h.start_conversation("an s3 bucket for backups").await;
+    let (ida, idb) = (a["conversation"].as_str().unwrap(), b["conversation"].as_str().unwrap());
+    assert_ne!(ida, idb);
+    let (ra, rb) = tokio::join!(h.answer(ida, json!({ "action": "default" })), h.answer(idb, json!({ "action": "default" })));
+    assert!(ra["rejection"].is_null() && rb["rejection"].is_null());
+    let list = h.client.request("terraconverse/list", Value::Null).await.unwrap();
+    assert_eq!(list["conversations"].as_array().unwrap().len(), 2);
+    let text = h.client.text(&h.path("main.tf")).unwrap();
+    assert!(text.contains("aws_db_instance") || text.contains("aws_s3_bucket"), "{text}");
+    assert!(tc_edit::syntax_error(&text).is_none());
+}
+
+#[tokio::test]
+async fn slow_calls_report_progress() {
+    let h = harness(&[], fast()).await;
+    h.start_conversation("an s3 bucket").await;
+    let requests = h.client.server_requests();
+    assert!(requests.iter().any(|(m, _)| m == "window/workDoneProgress/create"), "{requests:?}");
+    let begin = h.client.wait_for(0, 5, |m, p| m == "$/progress" && p["value"]["kind"] == "begin").await;
+    assert_eq!(begin["value"]["title"], "TerraConverse");
+    h.client.wait_for(0, 5, |m, p| m == "$/progress" && p["value"]["kind"] == "end").await;
+}
+
+#[tokio::test]
+async fn a_panicking_handler_answers_an_error_and_the_server_lives_on() {
+    let h = harness(&[("main.tf", MAIN_TF)], fast()).await;
+    let err = h.client.request(tc_lsp::debug::PANIC, Value::Null).await.unwrap_err();
+    assert_eq!(err["code"], -32603);
+    assert!(err["message"].as_str().unwrap().contains("deliberate test panic"), "{err}");
+    // The session (whose lock the panic held) still works.
+    h.client.open(&h.path("main.tf"));
+    let turn = h.start_conversation("add a postgres database").await;
+    assert!(turn["question"].is_object());
+}
+
+#[tokio::test]
+async fn cancel_request_stops_a_pending_call() {
+    let h = harness(&[], fast()).await;
+    let id = h.client.next_request_id();
+    let client = h.client.clone();
+    let call = tokio::spawn(async move { client.request(tc_lsp::debug::SLEEP, Value::Null).await });
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    h.client.notify("$/cancelRequest", json!({ "id": id }));
+    let result = tokio::time::timeout(std::time::Duration::from_secs(5), call).await.expect("not cancelled").unwrap();
+    assert_eq!(result.unwrap_err()["code"], -32800);
+}
+
+#[tokio::test]
+async fn shutdown_and_exit_end_the_server() {
+    let h = harness(&[], fast()).await;
+    h.client.shutdown().await;
+    tokio::time::timeout(std::time::Duration::from_secs(5), h.server).await.expect("server still running").unwrap();
+}
