@@ -10,7 +10,8 @@
 
 use crate::model::{BlockSchema, Type};
 use crate::store::{EntityKind, Schema};
-use hcl_edit::expr::{Expression, ObjectKey};
+use hcl_edit::expr::{Expression, ObjectKey, Traversal, TraversalOperator};
+use hcl_edit::visit::{visit_traversal, Visit};
 use hcl_edit::structure::{Block, Body, Structure};
 use hcl_edit::Span;
 use std::collections::HashMap;
@@ -36,6 +37,8 @@ pub enum DiagnosticKind {
     WrongType,
     ComputedOnly,
     Deprecated,
+    /// `aws_x.name.attr` / `data.aws_x.name.attr` naming an attribute the type lacks.
+    UnknownAttributeReference,
 }
 
 /// One finding. `span` is a byte range in the checked text; `suggestion`, when
@@ -126,8 +129,92 @@ pub fn check_body(schema: &Schema, body: &Body, text: &str) -> Vec<Diagnostic> {
             None => {}
         }
     }
+    let mut refs = References {
+        schema,
+        out: &mut cx.out,
+    };
+    refs.visit_body(body);
     cx.out.sort_by_key(|d| (d.span.start, d.span.end));
     cx.out
+}
+
+/// Checks attribute references to AWS resources and data sources anywhere in the
+/// file (a hallucinated `aws_instance.web.public_ipv4` fails `terraform validate`
+/// with "Unsupported attribute"). Only the first attribute after the instance is
+/// checked; deeper paths go into nested values whose shape may be dynamic.
+struct References<'a, 'o> {
+    schema: &'a Schema,
+    out: &'o mut Vec<Diagnostic>,
+}
+
+impl Visit for References<'_, '_> {
+    fn visit_traversal(&mut self, node: &Traversal) {
+        self.check(node);
+        visit_traversal(self, node);
+    }
+}
+
+impl References<'_, '_> {
+    fn check(&mut self, node: &Traversal) {
+        let Some(root) = node.expr.as_variable() else {
+            return;
+        };
+        let ops: Vec<&TraversalOperator> = node.operators.iter().map(|o| o.value()).collect();
+        let attr_name = |i: usize| match ops.get(i) {
+            Some(TraversalOperator::GetAttr(id)) => Some(id),
+            _ => None,
+        };
+        let (kind, type_name, mut i) = if root.as_str() == "data" {
+            let Some(t) = attr_name(0) else { return };
+            if attr_name(1).is_none() {
+                return;
+            }
+            (EntityKind::DataSource, t.as_str().to_string(), 2)
+        } else if root.as_str().starts_with("aws_") {
+            if attr_name(0).is_none() {
+                return;
+            }
+            (EntityKind::Resource, root.as_str().to_string(), 1)
+        } else {
+            return;
+        };
+        // One instance key or splat may sit between the instance and the attribute.
+        if matches!(
+            ops.get(i),
+            Some(TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_) | TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_))
+        ) {
+            i += 1;
+        }
+        let Some(attr) = attr_name(i) else { return };
+        let Some(schema) = self.schema.entity(kind, &type_name) else {
+            return;
+        };
+        let name = attr.as_str();
+        if schema.attribute(name).is_some() || schema.block(name).is_some() {
+            return;
+        }
+        // Computed-only names read from cdktn are snake_cased from camelCase, which
+        // is ambiguous around digits (`checksum_crc32c` vs `checksum_crc32_c`):
+        // compare without underscores so a valid reference is never flagged.
+        let squash = |s: &str| s.replace('_', "");
+        let wanted = squash(name);
+        let names = || schema.attributes.iter().map(|a| a.name.as_str()).chain(schema.blocks.iter().map(|b| b.name.as_str()));
+        if names().any(|n| squash(n) == wanted) {
+            return;
+        }
+        let suggestion = did_you_mean(name, names());
+        let what = match kind {
+            EntityKind::Resource => format!("{type_name} resource"),
+            EntityKind::DataSource => format!("{type_name} data source"),
+        };
+        self.out.push(Diagnostic {
+            span: attr.span().unwrap_or(0..0),
+            severity: Severity::Error,
+            kind: DiagnosticKind::UnknownAttributeReference,
+            message: format!("A {what} has no attribute \"{name}\".{}", hint(&suggestion)),
+            suggestion,
+        });
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -244,6 +331,10 @@ impl Checker<'_> {
                     let name = block.ident.as_str();
                     let ident_span = block.ident.span().unwrap_or(0..0);
                     if ctx == Context::Resource && RESOURCE_META_BLOCKS.contains(&name) {
+                        continue;
+                    }
+                    // Terraform 1.2+ accepts `lifecycle { precondition … }` in data blocks.
+                    if ctx == Context::DataSource && name == "lifecycle" {
                         continue;
                     }
                     if name == "dynamic" && ctx != Context::Provider {

@@ -51,6 +51,7 @@ fn kind_from_name(name: &str) -> DiagnosticKind {
         "WrongType" => WrongType,
         "ComputedOnly" => ComputedOnly,
         "Deprecated" => Deprecated,
+        "UnknownAttributeReference" => UnknownAttributeReference,
         other => panic!("unknown kind {other:?} in an `# expect:` annotation"),
     }
 }
@@ -65,6 +66,7 @@ fn kind_from_terraform(summary: &str) -> Option<DiagnosticKind> {
         "Unsupported block type" => UnknownBlock,
         "Missing required argument" => MissingRequiredArgument,
         "Incorrect attribute value type" => WrongType,
+        "Unsupported attribute" => UnknownAttributeReference,
         s if s.starts_with("Insufficient ") && s.ends_with(" blocks") => MissingRequiredBlock,
         s if s.starts_with("Too many ") && s.ends_with(" blocks") => TooManyBlocks,
         _ => return None,

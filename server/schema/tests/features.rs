@@ -98,6 +98,20 @@ resource "aws_security_group" "s" {
     self             = false
   }]
 }"#),
+    ("references: instance keys, splats, nested blocks, digit names, whole objects", r#"
+output "refs" {
+  value = [
+    aws_instance.a[0].id,
+    aws_instance.a[*].arn,
+    aws_instance.a.*.private_ip,
+    data.aws_ami.x.id,
+    aws_instance.a.root_block_device[0].volume_id,
+    aws_s3_object.o.checksum_crc32c,
+    aws_instance.a,
+    "${aws_vpc.v.cidr_block}/x",
+    random_id.r.hex,
+  ]
+}"#),
     ("other providers' types, modules and unlabeled blocks are not ours", r#"
 resource "random_id" "r" {
   byte_length = 8
@@ -127,6 +141,7 @@ fn nothing_terraform_accepts_is_flagged() {
 const INVALID: &[(&str, DiagnosticKind, &str, Option<&str>)] = &[
     (r#"resource "aws_s3_bucket_acll" "b" {}"#, DiagnosticKind::UnknownResourceType, "aws_s3_bucket_acll", Some("aws_s3_bucket_acl")),
     (r#"data "aws_vpcc" "b" {}"#, DiagnosticKind::UnknownDataSourceType, "aws_vpcc", Some("aws_vpc")),
+    ("output \"o\" {\n  value = aws_vpc.v.cidr_blocks\n}", DiagnosticKind::UnknownAttributeReference, "cidr_blocks", Some("cidr_block")),
     ("resource \"aws_vpc\" \"v\" {\n  cidr_blok = \"10.0.0.0/16\"\n}", DiagnosticKind::UnknownArgument, "cidr_blok", Some("cidr_block")),
     ("resource \"aws_vpc\" \"v\" {\n  cidr_block = \"10.0.0.0/16\"\n  taggs {\n  }\n}", DiagnosticKind::UnknownBlock, "taggs", Some("tags")),
     ("resource \"aws_iam_role\" \"r\" {\n  name = \"x\"\n}", DiagnosticKind::MissingRequiredArgument, "resource \"aws_iam_role\" \"r\" {", None),
