@@ -83,7 +83,7 @@ pub fn complete(schema: &Schema, text: &str, offset: usize) -> Vec<CompletionIte
             .map(|a| a.key.as_str())
             .chain(l.body.blocks().map(|b| b.ident.as_str()))
             .collect();
-        body_items(l.schema, l.top, &l.root, &present, partial, replace.clone())
+        body_items(&l.schema, l.top, &l.root, &present, partial, replace.clone())
     })
     .unwrap_or_default()
 }

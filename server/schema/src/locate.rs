@@ -2,7 +2,8 @@
 //! first step of completion and hover.
 
 use crate::check::header_span;
-use crate::model::BlockSchema;
+use crate::model::{AttributeSchema, BlockSchema, Type};
+use std::borrow::Cow;
 use crate::store::{EntityKind, Schema};
 use hcl_edit::structure::{Block, Body};
 use hcl_edit::Span;
@@ -19,8 +20,38 @@ pub struct Located<'s, 'b> {
     pub root: Root,
     /// True when `body` is the resource/data/provider body itself (where meta-arguments live).
     pub top: bool,
-    pub schema: &'s BlockSchema,
+    /// Borrowed from the schema, or made up for a list-of-object argument written
+    /// as a block (its object fields as optional arguments).
+    pub schema: Cow<'s, BlockSchema>,
     pub body: &'b Body,
+}
+
+/// The block form of a list/set-of-object argument (`ingress { … }`).
+fn object_block(a: &AttributeSchema) -> Option<BlockSchema> {
+    let (Type::List(e) | Type::Set(e)) = &a.ty else {
+        return None;
+    };
+    let Type::Object(fields) = &**e else {
+        return None;
+    };
+    let mut b = BlockSchema {
+        attributes: fields
+            .iter()
+            .map(|(name, ty)| AttributeSchema {
+                name: name.clone(),
+                ty: ty.clone(),
+                required: false,
+                optional: true,
+                computed: false,
+                deprecated: false,
+                sensitive: false,
+                description: None,
+            })
+            .collect(),
+        ..Default::default()
+    };
+    b.normalize();
+    Some(b)
 }
 
 /// True when `offset` is between a block's opening and closing braces.
@@ -63,17 +94,30 @@ pub fn locate<'s, 'b>(schema: &'s Schema, text: &str, body: &'b Body, offset: us
                 .find(|b| inside_body(text, b, offset))?;
             current = &nb.block;
             current_body = &content.body;
-        } else {
-            let nb = current.block(name)?;
+        } else if let Some(nb) = current.block(name) {
             current = &nb.block;
             current_body = &inner.body;
+        } else {
+            // A list-of-object argument written as a block is a leaf: its fields
+            // are plain values.
+            let made_up = object_block(current.attribute(name)?)?;
+            let body = &inner.body;
+            if body.blocks().any(|b| inside_body(text, b, offset)) {
+                return None;
+            }
+            return Some(Located {
+                root,
+                top: false,
+                schema: Cow::Owned(made_up),
+                body,
+            });
         }
         is_top = false;
     }
     Some(Located {
         root,
         top: is_top,
-        schema: current,
+        schema: Cow::Borrowed(current),
         body: current_body,
     })
 }

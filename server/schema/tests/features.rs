@@ -263,6 +263,12 @@ fn arguments_complete_required_first_as_snippets_without_those_present() {
     let size = items.iter().find(|i| i.label == "volume_size").unwrap();
     assert_eq!(size.insert_text, "volume_size = ${1:0}");
     assert_eq!(&text[size.replace.clone()], "vol");
+
+    // Inside a list-of-object argument written as a block: its object fields.
+    let (text, at) = cursor("resource \"aws_security_group\" \"s\" {\n  ingress {\n    from_port = 443\n    |\n  }\n}\n");
+    let labels: Vec<String> = complete(embedded(), &text, at).into_iter().map(|i| i.label).collect();
+    assert!(labels.contains(&"to_port".to_string()) && labels.contains(&"cidr_blocks".to_string()), "{labels:?}");
+    assert!(!labels.contains(&"from_port".to_string()), "already set");
 }
 
 #[test]
