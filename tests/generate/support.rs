@@ -3,15 +3,14 @@
 //! configurations, and running the real Terraform validator, formatter check and
 //! checkov over them.
 //!
-//! Every configuration folder is checked with `tf-validate` (one call per folder,
-//! two at a time), `tf-fmt-check` (once, recursively, over the parent) and
-//! `checkov-scan` (once over the parent with every in-scope check). A checkov
-//! failure is accepted only when the folder's own README lists that check as
-//! deliberately left off.
+//! Every configuration folder is checked with `tf-validate` and `checkov-scan`
+//! (one call per folder, two at a time) and `tf-fmt-check` (once, recursively, over
+//! the parent). A checkov failure is accepted only when the folder's own README
+//! lists that check as deliberately left off.
 
 #![allow(dead_code)]
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -68,17 +67,26 @@ fn run(cmd: &mut Command) -> (bool, String) {
     (out.status.success(), text)
 }
 
+fn sub_dirs(parent: &Path) -> Vec<PathBuf> {
+    let mut d: Vec<PathBuf> = std::fs::read_dir(parent).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    d.sort();
+    assert!(!d.is_empty(), "no configurations were written to {}", parent.display());
+    d
+}
+
 /// Runs the three tools over every sub-folder of `parent` and returns one message
 /// per problem (empty when everything passed).
 pub fn check_all(parent: &Path) -> Vec<String> {
+    let mut problems = check_terraform(parent);
+    problems.extend(check_checkov(parent));
+    problems
+}
+
+/// `tf-fmt-check` and `tf-validate` only.
+pub fn check_terraform(parent: &Path) -> Vec<String> {
     let tools = shared().join("tools");
     let mut problems = Vec::new();
-    let dirs: Vec<PathBuf> = {
-        let mut d: Vec<PathBuf> = std::fs::read_dir(parent).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
-        d.sort();
-        d
-    };
-    assert!(!dirs.is_empty(), "no configurations were written to {}", parent.display());
+    let dirs = sub_dirs(parent);
 
     let (ok, text) = run(Command::new(tools.join("tf-validate/tf-fmt-check")).arg(parent));
     if !ok {
@@ -107,22 +115,41 @@ pub fn check_all(parent: &Path) -> Vec<String> {
         }
     }
 
+    problems
+}
+
+/// `checkov-scan` on every folder with every in-scope check (two at a time; one
+/// scan over the parent would merge resources of equal address across folders); a
+/// failure counts unless the folder's README lists the check as deliberately off.
+pub fn check_checkov(parent: &Path) -> Vec<String> {
+    let scan = shared().join("tools/checkov-scan/checkov-scan");
     let ids = in_scope_checks().join(",");
-    let (_, text) = run(Command::new(tools.join("checkov-scan/checkov-scan")).arg(parent).arg(&ids));
-    if !text.contains("checkov: ") {
-        problems.push(format!("checkov-scan did not run:\n{text}"));
-    }
-    let mut allowed: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for d in &dirs {
-        allowed.insert(d.file_name().unwrap().to_string_lossy().to_string(), readme_off_checks(d));
-    }
-    for line in text.lines().filter(|l| l.starts_with("CKV")) {
-        // `CHECK_ID RESOURCE FILE:START-END`, FILE relative to the parent.
-        let mut parts = line.split_whitespace();
-        let (id, file) = (parts.next().unwrap_or(""), parts.nth(1).unwrap_or(""));
-        let folder = file.split('/').next().unwrap_or("");
-        if !allowed.get(folder).is_some_and(|a| a.contains(id)) {
-            problems.push(format!("checkov: {line} (not listed as deliberately off in {folder}/README.md)"));
+    let mut problems = Vec::new();
+    for chunk in sub_dirs(parent).chunks(2) {
+        let handles: Vec<_> = chunk
+            .iter()
+            .map(|d| {
+                let (d, scan, ids) = (d.clone(), scan.clone(), ids.clone());
+                std::thread::spawn(move || {
+                    let (_, text) = run(Command::new(&scan).arg(&d).arg(&ids));
+                    (d, text)
+                })
+            })
+            .collect();
+        for h in handles {
+            let (d, text) = h.join().unwrap();
+            let folder = d.file_name().unwrap().to_string_lossy().to_string();
+            if !text.contains("checkov: ") {
+                problems.push(format!("checkov-scan did not run on {folder}:\n{text}"));
+                continue;
+            }
+            let allowed = readme_off_checks(&d);
+            for line in text.lines().filter(|l| l.starts_with("CKV")) {
+                let id = line.split_whitespace().next().unwrap_or("");
+                if !allowed.contains(id) {
+                    problems.push(format!("checkov {folder}: {line} (not listed as deliberately off in its README.md)"));
+                }
+            }
         }
     }
     problems

@@ -16,7 +16,6 @@ mod variables;
 
 use std::fmt;
 
-pub use layout::{off_checks, OffCheck};
 pub use render::template_names;
 
 /// A generated configuration.
@@ -27,6 +26,21 @@ pub struct Generated {
     pub files: Vec<GeneratedFile>,
     /// Non-HCL companions: `terraform.tfvars.example` and `README.md`.
     pub documents: Vec<GeneratedDocument>,
+    /// checkov checks this configuration deliberately fails with the answers given
+    /// (each also a comment in the code and a row in the README).
+    pub deliberately_off: Vec<DeliberatelyOff>,
+}
+
+/// A security check left off on purpose because satisfying it costs money or needs
+/// something only the user can decide, with the answer that turns it on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeliberatelyOff {
+    /// checkov id, e.g. `CKV_AWS_157`.
+    pub check: String,
+    pub resource_key: String,
+    pub reason: String,
+    /// The answer that satisfies the check.
+    pub how: String,
 }
 
 /// One `.tf` file as a list of top-level blocks.

@@ -39,6 +39,28 @@ pub struct RenderedResource {
     pub blocks: Vec<RenderedBlock>,
     /// Parameter ids whose variable (`var.<name>`) the rendered code uses.
     pub used_params: Vec<String>,
+    /// Checks the template declared deliberately off (`m.off(…)`).
+    pub off: Vec<crate::DeliberatelyOff>,
+}
+
+/// The comment `m.off(id, reason, how)` writes; parsed back into the README.
+const OFF_PREFIX: &str = "# Deliberately off: ";
+const OFF_HOW: &str = " Turn it on: ";
+
+fn collect_off(text: &str, key: &str) -> Vec<crate::DeliberatelyOff> {
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix(OFF_PREFIX))
+        .filter_map(|rest| {
+            let (check, rest) = rest.split_once(". ")?;
+            let (reason, how) = rest.split_once(OFF_HOW)?;
+            Some(crate::DeliberatelyOff {
+                check: check.to_string(),
+                resource_key: key.to_string(),
+                reason: reason.trim().to_string(),
+                how: how.trim().to_string(),
+            })
+        })
+        .collect()
 }
 
 /// The template environment, built once: templates compile on first use and are
@@ -64,6 +86,7 @@ pub fn environment() -> &'static Environment<'static> {
         env.add_filter("hcl", |v: minijinja::Value| -> Result<String, Error> { Ok(hcl_value(&to_json(&v)?)) });
         env.add_filter("ident", |s: String| identifier(&s));
         env.add_filter("comment", |s: String| comment_text(&s));
+        env.add_filter("zip_path", |s: String| zip_path(&s));
         env.add_function("refuse", |message: String| -> Result<String, Error> {
             Err(Error::new(ErrorKind::InvalidOperation, format!("{REFUSAL_PREFIX}{message}")))
         });
@@ -84,6 +107,18 @@ pub fn template_names() -> impl Iterator<Item = &'static str> {
 
 fn to_json(v: &minijinja::Value) -> Result<serde_json::Value, Error> {
     serde_json::to_value(v).map_err(|e| Error::new(ErrorKind::InvalidOperation, e.to_string()))
+}
+
+/// The deployment package for a source file: the path itself when it is already a
+/// `.zip`, otherwise the same path with its extension replaced by `.zip`
+/// (`src/index.py` → `src/index.zip`).
+pub fn zip_path(source: &str) -> String {
+    if source.ends_with(".zip") {
+        return source.to_string();
+    }
+    let (dir, file) = source.rsplit_once('/').map(|(d, f)| (format!("{d}/"), f)).unwrap_or((String::new(), source));
+    let stem = file.rsplit_once('.').map(|(s, _)| s).filter(|s| !s.is_empty()).unwrap_or(file);
+    format!("{dir}{stem}.zip")
 }
 
 /// Text safe inside a `#` comment: one line, no control or bidi characters, at most
@@ -198,7 +233,8 @@ fn render_one(
         .filter(|(_, name)| references_var(&formatted, name))
         .map(|(p, _)| p.clone())
         .collect();
-    Ok(RenderedResource { key: res.key.clone(), blocks, used_params })
+    let off = collect_off(&formatted, &res.key);
+    Ok(RenderedResource { key: res.key.clone(), blocks, used_params, off })
 }
 
 /// Whether `text` contains `var.<name>` as a whole reference.

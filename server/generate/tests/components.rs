@@ -92,6 +92,20 @@ fn snapshots_of_every_component_kind() {
     }
 }
 
+/// Every check a template leaves off is documented with its reason in docs/generator.md.
+#[test]
+fn deliberately_off_checks_are_documented() {
+    let docs = std::fs::read_to_string(support::repo_root().join("docs/generator.md")).unwrap();
+    let table = docs.split("## Checks deliberately left off").nth(1).expect("docs/generator.md has the section");
+    for c in components() {
+        let stack = example_stack(knowledge(), &c.id);
+        for off in tc_generate::generate(&stack).unwrap().deliberately_off {
+            assert!(table.contains(&off.check), "{} leaves {} off but docs/generator.md does not list it", c.id, off.check);
+            assert!(!off.reason.is_empty() && !off.how.is_empty(), "{}: {} has no reason or answer", c.id, off.check);
+        }
+    }
+}
+
 /// The generated configuration of every component kind is valid Terraform, formatted,
 /// and passes every in-scope checkov check that is not deliberately off.
 #[test]
