@@ -4,11 +4,17 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use std::path::PathBuf;
 
 fn requests() -> Vec<String> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora/nl-requests-dev.jsonl");
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpora/nl-requests-dev.jsonl");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     text.lines()
         .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["request"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["request"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect()
 }
 

@@ -25,7 +25,15 @@ struct Match {
 
 impl Match {
     fn is_content(&self) -> bool {
-        self.targets.iter().any(|t| matches!(t, Target::Component(_) | Target::Param { .. } | Target::Region(_) | Target::SizeHint(_)))
+        self.targets.iter().any(|t| {
+            matches!(
+                t,
+                Target::Component(_)
+                    | Target::Param { .. }
+                    | Target::Region(_)
+                    | Target::SizeHint(_)
+            )
+        })
     }
 }
 
@@ -91,14 +99,27 @@ pub fn understand_with(kb: &KnowledgeBase, lex: &Lexicon, text: &str) -> Intent 
         let neg = negated.matches.contains(&mi);
         let span_text = span(&toks, m.start, m.end);
         // A yes/no phrase followed by "on"/"off" ("ipv6 turned on", "deletion protection off").
-        let switch = matches.get(mi + 1).filter(|nx| nx.start == m.end).and_then(|nx| {
-            nx.targets.iter().find_map(|t| match t {
-                Target::SwitchOn => Some(true),
-                Target::SwitchOff => Some(false),
-                _ => None,
+        let switch = matches
+            .get(mi + 1)
+            .filter(|nx| nx.start == m.end)
+            .and_then(|nx| {
+                nx.targets.iter().find_map(|t| match t {
+                    Target::SwitchOn => Some(true),
+                    Target::SwitchOff => Some(false),
+                    _ => None,
+                })
+            });
+        let comp_ids: Vec<&String> = m
+            .targets
+            .iter()
+            .filter_map(|t| {
+                if let Target::Component(c) = t {
+                    Some(c)
+                } else {
+                    None
+                }
             })
-        });
-        let comp_ids: Vec<&String> = m.targets.iter().filter_map(|t| if let Target::Component(c) = t { Some(c) } else { None }).collect();
+            .collect();
         for t in &m.targets {
             match t {
                 Target::Component(id) => {
@@ -115,25 +136,53 @@ pub fn understand_with(kb: &KnowledgeBase, lex: &Lexicon, text: &str) -> Intent 
                         .targets
                         .iter()
                         .filter_map(|t| match t {
-                            Target::Param { component, param, value } if component == id => Some((param.clone(), value.clone())),
+                            Target::Param {
+                                component,
+                                param,
+                                value,
+                            } if component == id => Some((param.clone(), value.clone())),
                             _ => None,
                         })
                         .collect();
                     let role = role_near(lex, &toks, &matches, m);
-                    let another = looks_back(&matches, m.start, 3, |t| matches!(t, Target::Another));
-                    let (variants, variant_tokens) = variants_before(lex, &toks, &matches, m, id);
+                    let another =
+                        looks_back(&matches, m.start, 3, |t| matches!(t, Target::Another));
+                    let (mut variants, variant_tokens) = variants_before(lex, &toks, &matches, m, id);
+                    // A mention that states the value itself ("postgres" in "mysql and
+                    // postgres") is its own variant; the words before it are other mentions.
+                    variants.retain(|(p, _, _)| !own.contains_key(p));
                     variant_cov.extend(variant_tokens);
                     if variants.is_empty() {
-                        mentions.push(Mention { id: id.clone(), start: m.start, count: count_before(&toks, &matches, m.start), role, params: own, matched: span_text.clone(), another });
+                        mentions.push(Mention {
+                            id: id.clone(),
+                            start: m.start,
+                            count: count_before(&toks, &matches, m.start),
+                            role,
+                            params: own,
+                            matched: span_text.clone(),
+                            another,
+                        });
                     } else {
                         for (param, value, count) in variants {
                             let mut params = own.clone();
                             params.insert(param, value);
-                            mentions.push(Mention { id: id.clone(), start: m.start, count, role: role.clone(), params, matched: span_text.clone(), another });
+                            mentions.push(Mention {
+                                id: id.clone(),
+                                start: m.start,
+                                count,
+                                role: role.clone(),
+                                params,
+                                matched: span_text.clone(),
+                                another,
+                            });
                         }
                     }
                 }
-                Target::Param { component, param, value } => {
+                Target::Param {
+                    component,
+                    param,
+                    value,
+                } => {
                     if comp_ids.contains(&component) {
                         continue;
                     }
@@ -172,11 +221,34 @@ pub fn understand_with(kb: &KnowledgeBase, lex: &Lexicon, text: &str) -> Intent 
     // Purposes: "run code when a file arrives", "something to queue jobs".
     let mut purpose_cov = vec![false; n];
     let mut blocked = used.clone();
-    for m in matches.iter().filter(|m| m.targets.iter().any(|t| matches!(t, Target::Param { .. })) && !m.targets.iter().any(|t| matches!(t, Target::Component(_)))) {
+    // The words just before a quantity describe it ("keep backups 14 days"), they are
+    // not a purpose of their own.
+    for e in ents.iter().filter(|e| matches!(e.kind, EntityKind::Quantity { .. })) {
+        blocked[e.start.saturating_sub(3)..e.start].iter_mut().for_each(|b| *b = true);
+    }
+    for m in matches.iter().filter(|m| {
+        m.targets.iter().any(|t| matches!(t, Target::Param { .. }))
+            && !m.targets.iter().any(|t| matches!(t, Target::Component(_)))
+    }) {
         blocked[m.start..m.end].iter_mut().for_each(|b| *b = true);
     }
-    for (start, id, phrase) in purpose_matches(lex, &toks, &blocked, &mut purpose_cov) {
-        mentions.push(Mention { id, start, count: None, role: None, params: BTreeMap::new(), matched: phrase, another: false });
+    let mut named = vec![false; n];
+    for m in matches
+        .iter()
+        .filter(|m| m.targets.iter().any(|t| matches!(t, Target::Component(_))))
+    {
+        named[m.start..m.end].iter_mut().for_each(|b| *b = true);
+    }
+    for (start, id, phrase) in purpose_matches(lex, &toks, &blocked, &named, &mut purpose_cov) {
+        mentions.push(Mention {
+            id,
+            start,
+            count: None,
+            role: None,
+            params: BTreeMap::new(),
+            matched: phrase,
+            another: false,
+        });
     }
     mentions.sort_by_key(|m| m.start);
 
@@ -188,6 +260,9 @@ pub fn understand_with(kb: &KnowledgeBase, lex: &Lexicon, text: &str) -> Intent 
     }
     apply_entities(kb, lex, &toks, &ents, &negated.entities, &mut comps);
     apply_versions(kb, &toks, &matches, &covered, &mut comps);
+    // The most specific size word wins: hints are applied in the order of
+    // knowledge/size_hints.toml ("free tier" before "cheap").
+    hints.sort_by_key(|(_, h)| kb.size_hints.iter().position(|x| &x.id == h));
     for (pos, h) in &hints {
         apply_size_hint(kb, h, *pos, &mut comps);
     }
@@ -202,19 +277,30 @@ pub fn understand_with(kb: &KnowledgeBase, lex: &Lexicon, text: &str) -> Intent 
         }
     }
     if regions.len() > 1 {
-        for c in comps.iter_mut().filter(|c| kb.component(&c.id).is_some_and(|d| d.parameter("replica_regions").is_some())) {
-            c.params.entry("replica_regions".into()).or_insert_with(|| Value::from(regions[1..].to_vec()));
+        for c in comps.iter_mut().filter(|c| {
+            kb.component(&c.id)
+                .is_some_and(|d| d.parameter("replica_regions").is_some())
+        }) {
+            c.params
+                .entry("replica_regions".into())
+                .or_insert_with(|| Value::from(regions[1..].to_vec()));
         }
     }
     drop_included(kb, &mut comps);
-    excluded.retain(|e| !comps.iter().any(|c| &c.id == e));
+    // An explicit "no NAT gateway" outweighs a passing mention of NAT elsewhere.
+    comps.retain(|c| !excluded.contains(&c.id));
 
     for i in variant_cov {
         covered[i] = true;
     }
     let mut unknown_words = Vec::new();
     for (i, t) in toks.iter().enumerate() {
-        if covered[i] || purpose_cov[i] || lex.filler.contains(&t.key) || lex.filler.contains(&t.text) || t.text.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        if covered[i]
+            || purpose_cov[i]
+            || lex.filler.contains(&t.key)
+            || lex.filler.contains(&t.text)
+            || t.text.chars().all(|c| c.is_ascii_digit() || c == '.')
+        {
             continue;
         }
         if t.text.len() >= 2 && !unknown_words.contains(&t.text) {
@@ -236,7 +322,13 @@ pub fn understand_with(kb: &KnowledgeBase, lex: &Lexicon, text: &str) -> Intent 
                     None => count = k.max(1),
                 }
             }
-            RequestedComponent { component: c.id, count, role: c.role, params, matched: c.matched.join(", ") }
+            RequestedComponent {
+                component: c.id,
+                count,
+                role: c.role,
+                params,
+                matched: c.matched.join(", "),
+            }
         })
         .collect();
     Intent {
@@ -251,7 +343,11 @@ pub fn understand_with(kb: &KnowledgeBase, lex: &Lexicon, text: &str) -> Intent 
 }
 
 fn span(toks: &[Token], start: usize, end: usize) -> String {
-    toks[start..end.min(toks.len())].iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ")
+    toks[start..end.min(toks.len())]
+        .iter()
+        .map(|t| t.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Longest-first phrase matching over token keys, skipping tokens already taken by
@@ -273,7 +369,11 @@ fn phrase_matches(lex: &Lexicon, toks: &[Token], used: &[bool]) -> Vec<Match> {
         });
         match hit {
             Some(e) => {
-                out.push(Match { start: i, end: i + e.keys.len(), targets: e.targets.clone() });
+                out.push(Match {
+                    start: i,
+                    end: i + e.keys.len(),
+                    targets: e.targets.clone(),
+                });
                 i += e.keys.len();
             }
             None => i += 1,
@@ -286,7 +386,12 @@ fn phrase_matches(lex: &Lexicon, toks: &[Token], used: &[bool]) -> Vec<Match> {
 /// lexicon does not know, compared with service names and region names only.
 fn fuzzy_matches(lex: &Lexicon, toks: &[Token], covered: &[bool]) -> Vec<Match> {
     let n = toks.len();
-    let unknown = |i: usize| !covered[i] && !lex.filler.contains(&toks[i].key) && !lex.filler.contains(&toks[i].text) && !lex.known_keys.contains(&toks[i].key);
+    let unknown = |i: usize| {
+        !covered[i]
+            && !lex.filler.contains(&toks[i].key)
+            && !lex.filler.contains(&toks[i].text)
+            && !lex.known_keys.contains(&toks[i].key)
+    };
     let mut out = Vec::new();
     let mut taken = vec![false; n];
     for i in 0..n {
@@ -294,7 +399,11 @@ fn fuzzy_matches(lex: &Lexicon, toks: &[Token], covered: &[bool]) -> Vec<Match> 
             continue;
         }
         let mut candidates = Vec::new();
-        if i + 1 < n && !covered[i + 1] && (unknown(i) || unknown(i + 1)) && toks[i].sentence == toks[i + 1].sentence {
+        if i + 1 < n
+            && !covered[i + 1]
+            && (unknown(i) || unknown(i + 1))
+            && toks[i].sentence == toks[i + 1].sentence
+        {
             candidates.push((format!("{}{}", toks[i].text, toks[i + 1].text), i + 2));
         }
         if unknown(i) {
@@ -308,12 +417,19 @@ fn fuzzy_matches(lex: &Lexicon, toks: &[Token], covered: &[bool]) -> Vec<Match> 
             let best = lex
                 .fuzzy
                 .iter()
-                .filter(|f| f.name.len().abs_diff(word.len()) <= max && f.name.as_bytes().first() == word.as_bytes().first())
+                .filter(|f| {
+                    f.name.len().abs_diff(word.len()) <= max
+                        && f.name.as_bytes().first() == word.as_bytes().first()
+                })
                 .map(|f| (strsim::damerau_levenshtein(&word, &f.name), f))
                 .filter(|(d, _)| *d <= max)
                 .min_by_key(|(d, _)| *d);
             if let Some((_, f)) = best {
-                out.push(Match { start: i, end, targets: vec![f.target.clone()] });
+                out.push(Match {
+                    start: i,
+                    end,
+                    targets: vec![f.target.clone()],
+                });
                 taken[i..end].iter_mut().for_each(|t| *t = true);
                 break;
             }
@@ -329,11 +445,22 @@ struct Negated {
 
 fn negation_marks(lex: &Lexicon, matches: &[Match], ents: &[Entity]) -> Negated {
     // A timeline of content items: (start, is_entity, index).
-    let mut items: Vec<(usize, bool, usize)> = matches.iter().enumerate().filter(|(_, m)| m.is_content()).map(|(i, m)| (m.start, false, i)).collect();
+    let mut items: Vec<(usize, bool, usize)> = matches
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.is_content())
+        .map(|(i, m)| (m.start, false, i))
+        .collect();
     items.extend(ents.iter().enumerate().map(|(i, e)| (e.start, true, i)));
     items.sort();
-    let mut out = Negated { matches: BTreeSet::new(), entities: BTreeSet::new() };
-    for neg in matches.iter().filter(|m| m.targets.contains(&Target::Negation)) {
+    let mut out = Negated {
+        matches: BTreeSet::new(),
+        entities: BTreeSet::new(),
+    };
+    for neg in matches
+        .iter()
+        .filter(|m| m.targets.contains(&Target::Negation))
+    {
         if let Some(&(start, is_ent, idx)) = items.iter().find(|(s, _, _)| *s >= neg.end) {
             if start - neg.end < lex.negation_reach {
                 if is_ent {
@@ -356,17 +483,23 @@ fn is_context(lex: &Lexicon, toks: &[Token], m: &Match) -> bool {
     if after.is_some_and(|a| lex.context_after.contains(a)) {
         return true;
     }
-    if before.is_some_and(|b| lex.possessives.contains(b)) && after.is_some_and(|a| lex.state_verbs.contains(a)) {
+    if before.is_some_and(|b| lex.possessives.contains(b))
+        && after.is_some_and(|a| lex.state_verbs.contains(a))
+    {
         return true;
     }
     // "so we can get to the RDS": a definite mention inside a purpose clause names
     // something that already exists.
-    let definite = before.is_some_and(|b| matches!(b, "the" | "our" | "my" | "your" | "their" | "existing"));
+    let definite =
+        before.is_some_and(|b| matches!(b, "the" | "our" | "my" | "your" | "their" | "existing"));
     let sentence = toks[m.start].sentence;
     let purpose_clause = (0..m.start).any(|i| {
         toks[i].sentence == sentence
             && toks[i].text == "so"
-            && toks[i + 1..m.start].iter().take(3).any(|t| matches!(t.text.as_str(), "can" | "could" | "will" | "that"))
+            && toks[i + 1..m.start]
+                .iter()
+                .take(3)
+                .any(|t| matches!(t.text.as_str(), "can" | "could" | "will" | "that"))
     });
     definite && purpose_clause
 }
@@ -377,7 +510,8 @@ fn is_head_noun(lex: &Lexicon, toks: &[Token], matches: &[Match], m: &Match) -> 
     m.end - m.start == 1
         && lex.head_nouns.contains(&toks[m.start].text)
         && m.start > 0
-        && match_at(matches, m.start - 1).is_some_and(|p| p.targets.iter().any(|t| matches!(t, Target::Component(_))))
+        && match_at(matches, m.start - 1)
+            .is_some_and(|p| p.targets.iter().any(|t| matches!(t, Target::Component(_))))
 }
 
 fn match_at(matches: &[Match], i: usize) -> Option<&Match> {
@@ -385,8 +519,14 @@ fn match_at(matches: &[Match], i: usize) -> Option<&Match> {
 }
 
 /// Whether a target of the given kind occurs within `reach` tokens before `start`.
-fn looks_back(matches: &[Match], start: usize, reach: usize, pred: impl Fn(&Target) -> bool) -> bool {
-    (start.saturating_sub(reach)..start).any(|i| match_at(matches, i).is_some_and(|m| m.targets.iter().any(&pred)))
+fn looks_back(
+    matches: &[Match],
+    start: usize,
+    reach: usize,
+    pred: impl Fn(&Target) -> bool,
+) -> bool {
+    (start.saturating_sub(reach)..start)
+        .any(|i| match_at(matches, i).is_some_and(|m| m.targets.iter().any(&pred)))
 }
 
 /// A count just before a mention ("two web servers", "3 AZs"), skipping role and
@@ -400,10 +540,19 @@ fn count_before(toks: &[Token], matches: &[Match], start: usize) -> Option<u32> 
         }
         match match_at(matches, i) {
             Some(m) => {
-                if let Some(k) = m.targets.iter().find_map(|t| if let Target::Number(k) = t { Some(*k) } else { None }) {
+                if let Some(k) = m.targets.iter().find_map(|t| {
+                    if let Target::Number(k) = t {
+                        Some(*k)
+                    } else {
+                        None
+                    }
+                }) {
                     return (!matches!(toks[i].text.as_str(), "a" | "an")).then_some(k);
                 }
-                if m.targets.iter().any(|t| matches!(t, Target::Component(_) | Target::Region(_) | Target::AzWord)) {
+                if m.targets
+                    .iter()
+                    .any(|t| matches!(t, Target::Component(_) | Target::Region(_) | Target::AzWord))
+                {
                     return None;
                 }
             }
@@ -415,16 +564,30 @@ fn count_before(toks: &[Token], matches: &[Match], start: usize) -> Option<u32> 
 
 /// A role named inside the mention or right before it ("web server", "bastion host").
 fn role_near(lex: &Lexicon, toks: &[Token], matches: &[Match], m: &Match) -> Option<String> {
-    let before = m.start.checked_sub(1).filter(|&i| match_at(matches, i).is_none_or(|pm| pm.targets.iter().any(|t| matches!(t, Target::Role(_)))));
-    before.into_iter().chain(m.start..m.end).find_map(|i| lex.role_of_key.get(&toks[i].key).cloned())
+    let before = m.start.checked_sub(1).filter(|&i| {
+        match_at(matches, i)
+            .is_none_or(|pm| pm.targets.iter().any(|t| matches!(t, Target::Role(_))))
+    });
+    before
+        .into_iter()
+        .chain(m.start..m.end)
+        .find_map(|i| lex.role_of_key.get(&toks[i].key).cloned())
 }
 
 /// Variant words before a mention: "1 public and 1 private subnet" → tier public ×1
 /// and tier private ×1; "mysql and postgres databases" → two engines. Misspelled
 /// variants ("privte") are accepted at distance one.
 #[allow(clippy::type_complexity)]
-fn variants_before(lex: &Lexicon, toks: &[Token], matches: &[Match], m: &Match, id: &str) -> (Vec<(String, Value, Option<u32>)>, Vec<usize>) {
-    let Some(vmap) = lex.variants.get(id) else { return (Vec::new(), Vec::new()) };
+fn variants_before(
+    lex: &Lexicon,
+    toks: &[Token],
+    matches: &[Match],
+    m: &Match,
+    id: &str,
+) -> (Vec<(String, Value, Option<u32>)>, Vec<usize>) {
+    let Some(vmap) = lex.variants.get(id) else {
+        return (Vec::new(), Vec::new());
+    };
     let mut found: Vec<(String, Value, Option<u32>)> = Vec::new();
     let mut positions = Vec::new();
     let mut i = m.start;
@@ -434,7 +597,15 @@ fn variants_before(lex: &Lexicon, toks: &[Token], matches: &[Match], m: &Match, 
         let t = &toks[j];
         let variant = vmap.get(&t.key).cloned().or_else(|| {
             (t.text.len() >= 5 && !lex.known_keys.contains(&t.key))
-                .then(|| vmap.values().find(|(_, v)| v.as_str().is_some_and(|s| strsim::damerau_levenshtein(&t.text, &s.to_lowercase()) == 1)).cloned())
+                .then(|| {
+                    vmap.values()
+                        .find(|(_, v)| {
+                            v.as_str().is_some_and(|s| {
+                                strsim::damerau_levenshtein(&t.text, &s.to_lowercase()) == 1
+                            })
+                        })
+                        .cloned()
+                })
                 .flatten()
         });
         if let Some((p, v)) = variant {
@@ -451,7 +622,15 @@ fn variants_before(lex: &Lexicon, toks: &[Token], matches: &[Match], m: &Match, 
             }
             break;
         }
-        if let Some(k) = match_at(matches, j).and_then(|mm| mm.targets.iter().find_map(|t| if let Target::Number(k) = t { Some(*k) } else { None })) {
+        if let Some(k) = match_at(matches, j).and_then(|mm| {
+            mm.targets.iter().find_map(|t| {
+                if let Target::Number(k) = t {
+                    Some(*k)
+                } else {
+                    None
+                }
+            })
+        }) {
             if !matches!(t.text.as_str(), "a" | "an") {
                 if let Some(last) = found.last_mut().filter(|l| l.2.is_none()) {
                     last.2 = Some(k);
@@ -470,8 +649,19 @@ fn variants_before(lex: &Lexicon, toks: &[Token], matches: &[Match], m: &Match, 
 
 /// Purpose phrases matched in order within a sentence, allowing up to two other
 /// words between consecutive words of the phrase.
-fn purpose_matches(lex: &Lexicon, toks: &[Token], blocked: &[bool], cov: &mut [bool]) -> Vec<(usize, String, String)> {
-    let seq: Vec<(usize, &str, usize)> = toks.iter().enumerate().filter(|(i, t)| !blocked[*i] && !lex.purpose_skip.contains(&t.key)).map(|(i, t)| (i, t.key.as_str(), t.sentence)).collect();
+fn purpose_matches(
+    lex: &Lexicon,
+    toks: &[Token],
+    blocked: &[bool],
+    named: &[bool],
+    cov: &mut [bool],
+) -> Vec<(usize, String, String)> {
+    let seq: Vec<(usize, &str, usize)> = toks
+        .iter()
+        .enumerate()
+        .filter(|(i, t)| !blocked[*i] && !lex.purpose_skip.contains(&t.key))
+        .map(|(i, t)| (i, t.key.as_str(), t.sentence))
+        .collect();
     let mut out = Vec::new();
     for p in &lex.purposes {
         'start: for s in 0..seq.len() {
@@ -481,11 +671,17 @@ fn purpose_matches(lex: &Lexicon, toks: &[Token], blocked: &[bool], cov: &mut [b
             let mut pos = vec![s];
             for k in &p.keys[1..] {
                 let last = *pos.last().unwrap();
-                let next = (last + 1..seq.len().min(last + 4)).find(|&q| seq[q].1 == k && seq[q].2 == seq[s].2);
+                let next = (last + 1..seq.len().min(last + 4))
+                    .find(|&q| seq[q].1 == k && seq[q].2 == seq[s].2);
                 match next {
                     Some(q) => pos.push(q),
                     None => continue 'start,
                 }
+            }
+            // A purpose made only of words that already name components adds nothing
+            // ("an API for my lambda" when both are named).
+            if pos.iter().all(|&q| named[seq[q].0]) {
+                continue;
             }
             for &q in &pos {
                 cov[seq[q].0] = true;
@@ -508,7 +704,9 @@ fn merge(mentions: Vec<Mention>) -> Vec<Comp> {
             comps.iter().position(|c| {
                 c.id == m.id
                     && (c.role.is_none() || m.role.is_none() || c.role == m.role)
-                    && m.params.iter().all(|(k, v)| c.params.get(k).is_none_or(|cv| cv == v))
+                    && m.params
+                        .iter()
+                        .all(|(k, v)| c.params.get(k).is_none_or(|cv| cv == v))
             })
         };
         match target {
@@ -525,7 +723,14 @@ fn merge(mentions: Vec<Mention>) -> Vec<Comp> {
                 }
                 c.positions.push(m.start);
             }
-            None => comps.push(Comp { id: m.id, count: m.count, role: m.role, params: m.params, matched: vec![m.matched], positions: vec![m.start] }),
+            None => comps.push(Comp {
+                id: m.id,
+                count: m.count,
+                role: m.role,
+                params: m.params,
+                matched: vec![m.matched],
+                positions: vec![m.start],
+            }),
         }
     }
     comps
@@ -538,16 +743,49 @@ fn nearest(comps: &[Comp], pos: usize, pred: impl Fn(&Comp) -> bool) -> Option<u
         .iter()
         .enumerate()
         .filter(|(_, c)| pred(c))
-        .min_by_key(|(_, c)| c.positions.iter().map(|&p| if p <= pos { (pos - p) * 2 } else { (p - pos) * 2 + 1 }).min().unwrap_or(usize::MAX))
+        .min_by_key(|(_, c)| {
+            c.positions
+                .iter()
+                .map(|&p| {
+                    if p <= pos {
+                        (pos - p) * 2
+                    } else {
+                        (p - pos) * 2 + 1
+                    }
+                })
+                .min()
+                .unwrap_or(usize::MAX)
+        })
         .map(|(i, _)| i)
 }
 
-fn has_param(kb: &KnowledgeBase, c: &Comp, pred: impl Fn(&tc_knowledge::Parameter) -> bool) -> Option<String> {
-    kb.component(&c.id)?.parameters.iter().find(|p| pred(p)).map(|p| p.id.clone())
+fn has_param(
+    kb: &KnowledgeBase,
+    c: &Comp,
+    pred: impl Fn(&tc_knowledge::Parameter) -> bool,
+) -> Option<String> {
+    kb.component(&c.id)?
+        .parameters
+        .iter()
+        .find(|p| pred(p))
+        .map(|p| p.id.clone())
 }
 
-fn add_comp(comps: &mut Vec<Comp>, id: &str, pos: usize, role: Option<String>, matched: &str) -> usize {
-    comps.push(Comp { id: id.into(), count: None, role, params: BTreeMap::new(), matched: vec![matched.into()], positions: vec![pos] });
+fn add_comp(
+    comps: &mut Vec<Comp>,
+    id: &str,
+    pos: usize,
+    role: Option<String>,
+    matched: &str,
+) -> usize {
+    comps.push(Comp {
+        id: id.into(),
+        count: None,
+        role,
+        params: BTreeMap::new(),
+        matched: vec![matched.into()],
+        positions: vec![pos],
+    });
     comps.len() - 1
 }
 
@@ -557,12 +795,42 @@ fn ingress_group(kb: &KnowledgeBase, comps: &mut Vec<Comp>, pos: usize, matched:
     if let Some(i) = nearest(comps, pos, |c| c.id == "security_group") {
         return i;
     }
-    let owner_role = nearest(comps, pos, |c| kb.component(&c.id).is_some_and(|d| d.dependencies.iter().any(|dep| dep.component == "security_group"))).and_then(|i| comps[i].role.clone());
+    let owner_role = nearest(comps, pos, |c| {
+        kb.component(&c.id).is_some_and(|d| {
+            d.dependencies
+                .iter()
+                .any(|dep| dep.component == "security_group")
+        })
+    })
+    .and_then(|i| comps[i].role.clone());
     add_comp(comps, "security_group", pos, owner_role, matched)
 }
 
-fn apply_entities(kb: &KnowledgeBase, lex: &Lexicon, toks: &[Token], ents: &[Entity], negated: &BTreeSet<usize>, comps: &mut Vec<Comp>) {
-    let ingress_cue = |start: usize| (start.saturating_sub(4)..start).any(|i| matches!(toks[i].text.as_str(), "from" | "allow" | "allowed" | "only" | "whitelist" | "allowlist" | "source" | "inbound" | "ingress" | "open"));
+fn apply_entities(
+    kb: &KnowledgeBase,
+    lex: &Lexicon,
+    toks: &[Token],
+    ents: &[Entity],
+    negated: &BTreeSet<usize>,
+    comps: &mut Vec<Comp>,
+) {
+    let ingress_cue = |start: usize| {
+        (start.saturating_sub(4)..start).any(|i| {
+            matches!(
+                toks[i].text.as_str(),
+                "from"
+                    | "allow"
+                    | "allowed"
+                    | "only"
+                    | "whitelist"
+                    | "allowlist"
+                    | "source"
+                    | "inbound"
+                    | "ingress"
+                    | "open"
+            )
+        })
+    };
     for (ei, e) in ents.iter().enumerate() {
         if negated.contains(&ei) {
             continue;
@@ -574,35 +842,92 @@ fn apply_entities(kb: &KnowledgeBase, lex: &Lexicon, toks: &[Token], ents: &[Ent
                     let sg = ingress_group(kb, comps, e.start, &text);
                     Some((sg, "ingress_cidr_blocks".to_string()))
                 } else {
-                    nearest(comps, e.start, |c| has_param(kb, c, |p| matches!(p.kind, ParamType::Cidr | ParamType::CidrList)).is_some())
-                        .map(|i| (i, has_param(kb, &comps[i], |p| matches!(p.kind, ParamType::Cidr | ParamType::CidrList)).unwrap()))
+                    nearest(comps, e.start, |c| {
+                        has_param(kb, c, |p| {
+                            matches!(p.kind, ParamType::Cidr | ParamType::CidrList)
+                        })
+                        .is_some()
+                    })
+                    .map(|i| {
+                        (
+                            i,
+                            has_param(kb, &comps[i], |p| {
+                                matches!(p.kind, ParamType::Cidr | ParamType::CidrList)
+                            })
+                            .unwrap(),
+                        )
+                    })
                 };
                 if let Some((ci, param)) = target {
-                    let list = kb.component(&comps[ci].id).and_then(|d| d.parameter(&param)).is_some_and(|p| p.kind == ParamType::CidrList);
-                    push_value(&mut comps[ci].params, &param, Value::from(cidr.clone()), list);
+                    let list = kb
+                        .component(&comps[ci].id)
+                        .and_then(|d| d.parameter(&param))
+                        .is_some_and(|p| p.kind == ParamType::CidrList);
+                    push_value(
+                        &mut comps[ci].params,
+                        &param,
+                        Value::from(cidr.clone()),
+                        list,
+                    );
                 }
             }
             EntityKind::Ports { ports, by_protocol } => {
-                let server_like = comps.iter().any(|c| kb.component(&c.id).is_some_and(|d| d.dependencies.iter().any(|dep| dep.component == "security_group")));
-                let to_sg = (*by_protocol && server_like) || (!*by_protocol && (ingress_cue(e.start) || comps.iter().any(|c| c.id == "security_group")));
+                let server_like = comps.iter().any(|c| {
+                    kb.component(&c.id).is_some_and(|d| {
+                        d.dependencies
+                            .iter()
+                            .any(|dep| dep.component == "security_group")
+                    })
+                });
+                let to_sg = (*by_protocol && server_like)
+                    || (!*by_protocol
+                        && (ingress_cue(e.start)
+                            || comps.iter().any(|c| c.id == "security_group")));
                 if to_sg {
                     let sg = ingress_group(kb, comps, e.start, &text);
                     for p in ports {
-                        push_value(&mut comps[sg].params, "ingress_ports", Value::from(*p), true);
+                        push_value(
+                            &mut comps[sg].params,
+                            "ingress_ports",
+                            Value::from(*p),
+                            true,
+                        );
                     }
                 } else if !*by_protocol {
-                    let port_param = |p: &tc_knowledge::Parameter| p.kind == ParamType::Port && (p.id == "port" || p.id.ends_with("_port"));
-                    if let Some(ci) = nearest(comps, e.start, |c| has_param(kb, c, port_param).is_some()) {
+                    let port_param = |p: &tc_knowledge::Parameter| {
+                        p.kind == ParamType::Port && (p.id == "port" || p.id.ends_with("_port"))
+                    };
+                    if let Some(ci) =
+                        nearest(comps, e.start, |c| has_param(kb, c, port_param).is_some())
+                    {
                         let param = has_param(kb, &comps[ci], port_param).unwrap();
                         comps[ci].params.insert(param, Value::from(ports[0]));
                     }
                 }
             }
-            EntityKind::InstanceType(t) => set_nearest_or_imply(kb, comps, e.start, &text, |p| p.kind == ParamType::InstanceType, "ec2_instance", Value::from(t.clone())),
-            EntityKind::DbInstanceClass(t) => set_nearest_or_imply(kb, comps, e.start, &text, |p| p.kind == ParamType::DbInstanceClass, "rds_instance", Value::from(t.clone())),
+            EntityKind::InstanceType(t) => set_nearest_or_imply(
+                kb,
+                comps,
+                e.start,
+                &text,
+                |p| p.kind == ParamType::InstanceType,
+                "ec2_instance",
+                Value::from(t.clone()),
+            ),
+            EntityKind::DbInstanceClass(t) => set_nearest_or_imply(
+                kb,
+                comps,
+                e.start,
+                &text,
+                |p| p.kind == ParamType::DbInstanceClass,
+                "rds_instance",
+                Value::from(t.clone()),
+            ),
             EntityKind::File(f) => {
                 let file_param = |p: &tc_knowledge::Parameter| p.format == Some(Format::FilePath);
-                if let Some(ci) = nearest(comps, e.start, |c| has_param(kb, c, file_param).is_some()) {
+                if let Some(ci) =
+                    nearest(comps, e.start, |c| has_param(kb, c, file_param).is_some())
+                {
                     let param = has_param(kb, &comps[ci], file_param).unwrap();
                     let c = &mut comps[ci];
                     c.params.insert(param, Value::from(f.clone()));
@@ -618,15 +943,36 @@ fn apply_entities(kb: &KnowledgeBase, lex: &Lexicon, toks: &[Token], ents: &[Ent
             }
             EntityKind::Domain(d) => {
                 for c in comps.iter_mut() {
-                    if let Some(param) = has_param(kb, c, |p| p.format == Some(Format::DomainName)) {
-                        c.params.entry(param).or_insert_with(|| Value::from(d.clone()));
+                    if let Some(param) = has_param(kb, c, |p| p.format == Some(Format::DomainName))
+                    {
+                        c.params
+                            .entry(param)
+                            .or_insert_with(|| Value::from(d.clone()));
                     }
                 }
             }
             EntityKind::Name(name) => {
-                let named = |p: &tc_knowledge::Parameter| matches!(p.format, Some(Format::ResourceName | Format::S3BucketName | Format::RdsIdentifier));
-                let before = comps.iter().enumerate().filter(|(_, c)| has_param(kb, c, named).is_some()).filter_map(|(i, c)| c.positions.iter().filter(|&&p| p < e.start).max().map(|&p| (p, i))).max();
-                let ci = before.map(|(_, i)| i).or_else(|| nearest(comps, e.start, |c| has_param(kb, c, named).is_some()));
+                let named = |p: &tc_knowledge::Parameter| {
+                    matches!(
+                        p.format,
+                        Some(Format::ResourceName | Format::S3BucketName | Format::RdsIdentifier)
+                    )
+                };
+                let before = comps
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| has_param(kb, c, named).is_some())
+                    .filter_map(|(i, c)| {
+                        c.positions
+                            .iter()
+                            .filter(|&&p| p < e.start)
+                            .max()
+                            .map(|&p| (p, i))
+                    })
+                    .max();
+                let ci = before
+                    .map(|(_, i)| i)
+                    .or_else(|| nearest(comps, e.start, |c| has_param(kb, c, named).is_some()));
                 if let Some(ci) = ci {
                     let param = has_param(kb, &comps[ci], named).unwrap();
                     comps[ci].params.insert(param, Value::from(name.clone()));
@@ -635,16 +981,24 @@ fn apply_entities(kb: &KnowledgeBase, lex: &Lexicon, toks: &[Token], ents: &[Ent
             EntityKind::Schedule(expr) => {
                 let ci = match comps.iter().position(|c| c.id == "lambda_schedule") {
                     Some(i) => Some(i),
-                    None if comps.iter().any(|c| c.id == "lambda_function") => Some(add_comp(comps, "lambda_schedule", e.start, None, &text)),
-                    None => nearest(comps, e.start, |c| has_param(kb, c, |p| p.format == Some(Format::ScheduleExpression)).is_some()),
+                    None if comps.iter().any(|c| c.id == "lambda_function") => {
+                        Some(add_comp(comps, "lambda_schedule", e.start, None, &text))
+                    }
+                    None => nearest(comps, e.start, |c| {
+                        has_param(kb, c, |p| p.format == Some(Format::ScheduleExpression)).is_some()
+                    }),
                 };
                 if let Some(ci) = ci {
-                    if let Some(param) = has_param(kb, &comps[ci], |p| p.format == Some(Format::ScheduleExpression)) {
+                    if let Some(param) = has_param(kb, &comps[ci], |p| {
+                        p.format == Some(Format::ScheduleExpression)
+                    }) {
                         comps[ci].params.insert(param, Value::from(expr.clone()));
                     }
                 }
             }
-            EntityKind::Quantity { value, unit } => apply_quantity(kb, lex, toks, e.start, *value, *unit, comps),
+            EntityKind::Quantity { value, unit } => {
+                apply_quantity(kb, lex, toks, e.start, *value, *unit, comps)
+            }
         }
     }
 }
@@ -669,8 +1023,17 @@ fn push_value(params: &mut BTreeMap<String, Value>, param: &str, v: Value, list:
 /// Sets a typed value on the nearest component that takes it, or, when none of the
 /// requested components does, asks for the component the value implies ("a
 /// t3.large" is a server).
-fn set_nearest_or_imply(kb: &KnowledgeBase, comps: &mut Vec<Comp>, pos: usize, text: &str, pred: impl Fn(&tc_knowledge::Parameter) -> bool + Copy, implied: &str, v: Value) {
-    let ci = nearest(comps, pos, |c| has_param(kb, c, pred).is_some()).unwrap_or_else(|| add_comp(comps, implied, pos, None, text));
+fn set_nearest_or_imply(
+    kb: &KnowledgeBase,
+    comps: &mut Vec<Comp>,
+    pos: usize,
+    text: &str,
+    pred: impl Fn(&tc_knowledge::Parameter) -> bool + Copy,
+    implied: &str,
+    v: Value,
+) {
+    let ci = nearest(comps, pos, |c| has_param(kb, c, pred).is_some())
+        .unwrap_or_else(|| add_comp(comps, implied, pos, None, text));
     if let Some(param) = has_param(kb, &comps[ci], pred) {
         comps[ci].params.insert(param, v);
     }
@@ -679,9 +1042,13 @@ fn set_nearest_or_imply(kb: &KnowledgeBase, comps: &mut Vec<Comp>, pos: usize, t
 /// A code file fixes the handler's module and, when unset, the runtime ("lambda.js" →
 /// `lambda.handler` on Node.js).
 fn file_implies_runtime(kb: &KnowledgeBase, c: &mut Comp, file: &str) {
-    let Some(def) = kb.component(&c.id) else { return };
+    let Some(def) = kb.component(&c.id) else {
+        return;
+    };
     let name = file.rsplit('/').next().unwrap_or(file);
-    let Some((stem, ext)) = name.rsplit_once('.') else { return };
+    let Some((stem, ext)) = name.rsplit_once('.') else {
+        return;
+    };
     let runtime = match ext {
         "js" | "mjs" | "cjs" | "ts" => "nodejs20.x",
         "py" => "python3.12",
@@ -690,11 +1057,15 @@ fn file_implies_runtime(kb: &KnowledgeBase, c: &mut Comp, file: &str) {
     };
     if let Some(p) = def.parameter("runtime") {
         if p.allowed.iter().any(|a| a.as_str() == Some(runtime)) {
-            c.params.entry("runtime".into()).or_insert_with(|| Value::from(runtime));
+            c.params
+                .entry("runtime".into())
+                .or_insert_with(|| Value::from(runtime));
         }
     }
     if def.parameter("handler").is_some() {
-        c.params.entry("handler".into()).or_insert_with(|| Value::from(format!("{stem}.handler")));
+        c.params
+            .entry("handler".into())
+            .or_insert_with(|| Value::from(format!("{stem}.handler")));
     }
 }
 
@@ -702,7 +1073,15 @@ fn file_implies_runtime(kb: &KnowledgeBase, c: &mut Comp, file: &str) {
 /// component whose unit fits and whose name shares the most words with the words
 /// just before the number ("delete non-current versions after 30 days" →
 /// `noncurrent_version_expiration_days`).
-fn apply_quantity(kb: &KnowledgeBase, lex: &Lexicon, toks: &[Token], pos: usize, value: i64, unit: Unit, comps: &mut [Comp]) {
+fn apply_quantity(
+    kb: &KnowledgeBase,
+    lex: &Lexicon,
+    toks: &[Token],
+    pos: usize,
+    value: i64,
+    unit: Unit,
+    comps: &mut [Comp],
+) {
     let fits = |id: &str| match unit {
         Unit::Days => id.contains("days") || id.contains("retention_period"),
         Unit::Seconds => id.contains("seconds") || id == "timeout" || id == "ttl" || id == "period",
@@ -713,15 +1092,32 @@ fn apply_quantity(kb: &KnowledgeBase, lex: &Lexicon, toks: &[Token], pos: usize,
     for i in pos.saturating_sub(6)..pos {
         context.insert(toks[i].key.clone());
         if i + 1 < pos {
-            context.insert(lex.keyer.key(&format!("{}{}", toks[i].text, toks[i + 1].text)));
+            context.insert(
+                lex.keyer
+                    .key(&format!("{}{}", toks[i].text, toks[i + 1].text)),
+            );
         }
     }
     let mut best: Option<(usize, usize, usize, String)> = None; // (score, -distance proxy, comp, param)
     for (ci, c) in comps.iter().enumerate() {
-        let Some(def) = kb.component(&c.id) else { continue };
-        let dist = c.positions.iter().map(|&p| p.abs_diff(pos)).min().unwrap_or(usize::MAX);
-        for p in def.parameters.iter().filter(|p| p.kind == ParamType::Integer && fits(&p.id)) {
-            let score = p.id.split('_').filter(|w| context.contains(&lex.keyer.key(w))).count();
+        let Some(def) = kb.component(&c.id) else {
+            continue;
+        };
+        let dist = c
+            .positions
+            .iter()
+            .map(|&p| p.abs_diff(pos))
+            .min()
+            .unwrap_or(usize::MAX);
+        for p in def
+            .parameters
+            .iter()
+            .filter(|p| p.kind == ParamType::Integer && fits(&p.id))
+        {
+            let score =
+                p.id.split('_')
+                    .filter(|w| context.contains(&lex.keyer.key(w)))
+                    .count();
             let better = match &best {
                 None => true,
                 Some((bs, bd, ..)) => score > *bs || (score == *bs && usize::MAX - dist > *bd),
@@ -738,27 +1134,52 @@ fn apply_quantity(kb: &KnowledgeBase, lex: &Lexicon, toks: &[Token], pos: usize,
 
 /// "postgres 16", "mysql 8.0", "kubernetes 1.30", "version 15.4": a version right
 /// after an engine or service name, or after the word "version".
-fn apply_versions(kb: &KnowledgeBase, toks: &[Token], matches: &[Match], covered: &[bool], comps: &mut [Comp]) {
+fn apply_versions(
+    kb: &KnowledgeBase,
+    toks: &[Token],
+    matches: &[Match],
+    covered: &[bool],
+    comps: &mut [Comp],
+) {
     let version_like = |t: &str| {
         let t = t.strip_prefix('v').unwrap_or(t);
-        !t.is_empty() && t.chars().next().is_some_and(|c| c.is_ascii_digit()) && t.chars().all(|c| c.is_ascii_digit() || c == '.') && t.len() <= 8
+        !t.is_empty()
+            && t.chars().next().is_some_and(|c| c.is_ascii_digit())
+            && t.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && t.len() <= 8
     };
-    let version_param = |c: &Comp| has_param(kb, c, |p| p.id == "engine_version" || p.id == "version");
+    let version_param =
+        |c: &Comp| has_param(kb, c, |p| p.id == "engine_version" || p.id == "version");
     for m in matches {
-        let Some(next) = toks.get(m.end) else { continue };
+        let Some(next) = toks.get(m.end) else {
+            continue;
+        };
         if covered.get(m.end).copied().unwrap_or(true) && !version_like(&next.text) {
             continue;
         }
-        if !version_like(&next.text) || toks.get(m.end + 1).is_some_and(|t| matches!(t.text.as_str(), "az" | "azs" | "zones" | "days" | "gb" | "instances" | "nodes" | "subnets")) {
+        if !version_like(&next.text)
+            || toks.get(m.end + 1).is_some_and(|t| {
+                matches!(
+                    t.text.as_str(),
+                    "az" | "azs" | "zones" | "days" | "gb" | "instances" | "nodes" | "subnets"
+                )
+            })
+        {
             continue;
         }
-        let names_engine = m.targets.iter().any(|t| matches!(t, Target::Param { param, .. } if param == "engine") || matches!(t, Target::Component(_)));
+        let names_engine = m.targets.iter().any(|t| {
+            matches!(t, Target::Param { param, .. } if param == "engine")
+                || matches!(t, Target::Component(_))
+        });
         if !names_engine {
             continue;
         }
         if let Some(ci) = nearest(comps, m.start, |c| version_param(c).is_some()) {
             let param = version_param(&comps[ci]).unwrap();
-            comps[ci].params.entry(param).or_insert_with(|| Value::from(next.text.trim_start_matches('v').to_string()));
+            comps[ci]
+                .params
+                .entry(param)
+                .or_insert_with(|| Value::from(next.text.trim_start_matches('v').to_string()));
         }
     }
     for (i, t) in toks.iter().enumerate() {
@@ -766,7 +1187,10 @@ fn apply_versions(kb: &KnowledgeBase, toks: &[Token], matches: &[Match], covered
             if let Some(next) = toks.get(i + 1).filter(|n| version_like(&n.text)) {
                 if let Some(ci) = nearest(comps, i, |c| version_param(c).is_some()) {
                     let param = version_param(&comps[ci]).unwrap();
-                    comps[ci].params.insert(param, Value::from(next.text.trim_start_matches('v').to_string()));
+                    comps[ci].params.insert(
+                        param,
+                        Value::from(next.text.trim_start_matches('v').to_string()),
+                    );
                 }
             }
         }
@@ -776,10 +1200,19 @@ fn apply_versions(kb: &KnowledgeBase, toks: &[Token], matches: &[Match], covered
 /// A size word sets the instance type / class / node type of the nearest component
 /// that has one, and the values it implies (free tier → single-AZ, 20 GiB).
 fn apply_size_hint(kb: &KnowledgeBase, hint: &str, pos: usize, comps: &mut [Comp]) {
-    let Some(h) = kb.size_hints.iter().find(|h| h.id == hint) else { return };
-    let sized = |p: &tc_knowledge::Parameter| matches!(p.kind, ParamType::InstanceType | ParamType::DbInstanceClass) || p.id == "node_type";
-    let Some(ci) = nearest(comps, pos, |c| has_param(kb, c, sized).is_some()) else { return };
-    let Some(def) = kb.component(&comps[ci].id) else { return };
+    let Some(h) = kb.size_hints.iter().find(|h| h.id == hint) else {
+        return;
+    };
+    let sized = |p: &tc_knowledge::Parameter| {
+        matches!(p.kind, ParamType::InstanceType | ParamType::DbInstanceClass)
+            || p.id == "node_type"
+    };
+    let Some(ci) = nearest(comps, pos, |c| has_param(kb, c, sized).is_some()) else {
+        return;
+    };
+    let Some(def) = kb.component(&comps[ci].id) else {
+        return;
+    };
     let c = &mut comps[ci];
     for p in &def.parameters {
         let v = match p.kind {
@@ -802,6 +1235,10 @@ fn apply_size_hint(kb: &KnowledgeBase, hint: &str, pos: usize, comps: &mut [Comp
 /// Drops components another requested component already creates ("a lambda with
 /// its own IAM role"), unless the user stated settings for them.
 fn drop_included(kb: &KnowledgeBase, comps: &mut Vec<Comp>) {
-    let includes: BTreeSet<String> = comps.iter().filter_map(|c| kb.component(&c.id)).flat_map(|d: &Component| d.includes.iter().cloned()).collect();
+    let includes: BTreeSet<String> = comps
+        .iter()
+        .filter_map(|c| kb.component(&c.id))
+        .flat_map(|d: &Component| d.includes.iter().cloned())
+        .collect();
     comps.retain(|c| !(includes.contains(&c.id) && c.params.is_empty()));
 }

@@ -21,9 +21,15 @@ pub enum EntityKind {
     /// An EventBridge schedule expression.
     Schedule(String),
     /// Ports named explicitly ("port 8080") or by protocol ("ssh" → 22).
-    Ports { ports: Vec<u16>, by_protocol: bool },
+    Ports {
+        ports: Vec<u16>,
+        by_protocol: bool,
+    },
     /// A number with a unit, normalised: days, seconds, GiB or MiB.
-    Quantity { value: i64, unit: Unit },
+    Quantity {
+        value: i64,
+        unit: Unit,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,8 +48,15 @@ pub struct Entity {
     pub end: usize,
 }
 
-const FILE_EXTENSIONS: &[&str] = &["js", "mjs", "cjs", "ts", "py", "zip", "go", "rb", "java", "jar", "sh", "json", "html", "htm", "txt", "yaml", "yml", "css", "tf", "jpg", "png", "war", "cs", "php"];
-const TLDS: &[&str] = &["com", "net", "org", "io", "dev", "app", "co", "uk", "de", "ai", "cloud", "info", "biz", "me", "us", "eu", "fr", "au", "in", "jp", "xyz", "tech", "site", "online", "shop", "nl", "es", "it", "ch", "se", "br", "ca", "sg", "nz", "my", "internal", "local"];
+const FILE_EXTENSIONS: &[&str] = &[
+    "js", "mjs", "cjs", "ts", "py", "zip", "go", "rb", "java", "jar", "sh", "json", "html", "htm",
+    "txt", "yaml", "yml", "css", "tf", "jpg", "png", "war", "cs", "php",
+];
+const TLDS: &[&str] = &[
+    "com", "net", "org", "io", "dev", "app", "co", "uk", "de", "ai", "cloud", "info", "biz", "me",
+    "us", "eu", "fr", "au", "in", "jp", "xyz", "tech", "site", "online", "shop", "nl", "es", "it",
+    "ch", "se", "br", "ca", "sg", "nz", "my", "internal", "local",
+];
 
 /// Finds every inline value in the request. `tokens` come from the same normalised text.
 pub fn entities(norm: &str, tokens: &[Token], kb: &KnowledgeBase) -> Vec<Entity> {
@@ -69,7 +82,9 @@ fn chunks(norm: &str) -> Vec<(&str, usize, usize)> {
         let start = pos + norm[pos..].find(raw).unwrap_or(0);
         pos = start + raw.len();
         let lead = raw.len() - raw.trim_start_matches(|c: char| "([{\"<".contains(c)).len();
-        let trimmed = raw.trim_start_matches(|c: char| "([{\"<".contains(c)).trim_end_matches(|c: char| ",;!?)]}\">.:".contains(c));
+        let trimmed = raw
+            .trim_start_matches(|c: char| "([{\"<".contains(c))
+            .trim_end_matches(|c: char| ",;!?)]}\">.:".contains(c));
         if !trimmed.is_empty() {
             out.push((trimmed, start + lead, start + lead + trimmed.len()));
         }
@@ -78,15 +93,21 @@ fn chunks(norm: &str) -> Vec<(&str, usize, usize)> {
 }
 
 fn token_span(tokens: &[Token], start: usize, end: usize) -> Option<(usize, usize)> {
-    let first = tokens.iter().position(|t| t.start >= start && t.start < end)?;
-    let last = tokens.iter().rposition(|t| t.start >= start && t.start < end)?;
+    let first = tokens
+        .iter()
+        .position(|t| t.start >= start && t.start < end)?;
+    let last = tokens
+        .iter()
+        .rposition(|t| t.start >= start && t.start < end)?;
     Some((first, last + 1))
 }
 
 fn chunk_entities(norm: &str, tokens: &[Token], kb: &KnowledgeBase, out: &mut Vec<Entity>) {
     let chunks = chunks(norm);
     for (ci, (chunk, start, end)) in chunks.iter().enumerate() {
-        let Some((ts, te)) = token_span(tokens, *start, *end) else { continue };
+        let Some((ts, te)) = token_span(tokens, *start, *end) else {
+            continue;
+        };
         let kind = if let Ok(net) = chunk.parse::<ipnet::IpNet>() {
             Some(EntityKind::Cidr(net.to_string()))
         } else if let Ok(ip) = chunk.parse::<std::net::IpAddr>() {
@@ -98,10 +119,17 @@ fn chunk_entities(norm: &str, tokens: &[Token], kb: &KnowledgeBase, out: &mut Ve
         } else if chunk.contains('@') && chunk.rsplit('@').next().is_some_and(|d| d.contains('.')) {
             Some(EntityKind::Email(chunk.to_string()))
         } else if let Some((stem, ext)) = chunk.rsplit_once('.') {
-            let stem_ok = !stem.is_empty() && stem.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c));
+            let stem_ok = !stem.is_empty()
+                && stem
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c));
             if stem_ok && FILE_EXTENSIONS.contains(&ext) && stem != "node" {
                 Some(EntityKind::File(chunk.to_string()))
-            } else if stem_ok && TLDS.contains(&ext) && stem.chars().any(|c| c.is_ascii_alphabetic()) && !stem.contains('/') {
+            } else if stem_ok
+                && TLDS.contains(&ext)
+                && stem.chars().any(|c| c.is_ascii_alphabetic())
+                && !stem.contains('/')
+            {
                 Some(EntityKind::Domain(chunk.to_string()))
             } else {
                 None
@@ -110,21 +138,35 @@ fn chunk_entities(norm: &str, tokens: &[Token], kb: &KnowledgeBase, out: &mut Ve
             None
         };
         if let Some(kind) = kind {
-            out.push(Entity { kind, start: ts, end: te });
+            out.push(Entity {
+                kind,
+                start: ts,
+                end: te,
+            });
             continue;
         }
         // "called test-lb-tf", "named my-app", "name it orders".
-        let is_name_cue = matches!(*chunk, "called" | "named") || (*chunk == "it" && ci > 0 && chunks[ci - 1].0 == "name");
+        let is_name_cue = matches!(*chunk, "called" | "named")
+            || (*chunk == "it" && ci > 0 && chunks[ci - 1].0 == "name");
         if is_name_cue {
             if let Some((next, ns, ne)) = chunks.get(ci + 1) {
                 let name = next.trim_matches(|c: char| c == '"' || c == '\'');
                 let plausible = name.len() >= 2
-                    && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-                    && name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+                    && name
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_alphanumeric())
                     && !matches!(name, "a" | "an" | "the" | "it" | "something" | "whatever");
                 if plausible {
                     if let Some((ts, te)) = token_span(tokens, *ns, *ne) {
-                        out.push(Entity { kind: EntityKind::Name(name.to_string()), start: ts.saturating_sub(1), end: te });
+                        out.push(Entity {
+                            kind: EntityKind::Name(name.to_string()),
+                            start: ts.saturating_sub(1),
+                            end: te,
+                        });
                     }
                 }
             }
@@ -186,7 +228,16 @@ fn clock(tokens: &[Token], i: usize) -> Option<(u32, u32, usize)> {
         Some(_) => return None,
         None if body.contains(':') && h < 24 => h,
         // A bare number is a time only with a clock word after it ("7 utc", "7 o'clock").
-        None if h < 24 && tokens.get(i + 1).is_some_and(|n| matches!(n.text.as_str(), "utc" | "gmt" | "oclock" | "o" | "h" | "hrs")) => h,
+        None if h < 24
+            && tokens.get(i + 1).is_some_and(|n| {
+                matches!(
+                    n.text.as_str(),
+                    "utc" | "gmt" | "oclock" | "o" | "h" | "hrs"
+                )
+            }) =>
+        {
+            h
+        }
         None => return None,
     };
     Some((h, m, used))
@@ -214,13 +265,29 @@ fn schedule(tokens: &[Token], out: &mut Vec<Entity>) {
         match t {
             "every" | "each" | "once" | "per" => {
                 // "once a day" / "once an hour": skip the article.
-                let (n_tok, unit_i) = if matches!(next, "a" | "an" | "per") { (None, i + 2) } else if next.parse::<u32>().is_ok() { (next.parse::<u32>().ok(), i + 2) } else { (None, i + 1) };
+                let (n_tok, unit_i) = if matches!(next, "a" | "an" | "per") {
+                    (None, i + 2)
+                } else if next.parse::<u32>().is_ok() {
+                    (next.parse::<u32>().ok(), i + 2)
+                } else {
+                    (None, i + 1)
+                };
                 let unit = tokens.get(unit_i).map(|t| t.text.as_str()).unwrap_or("");
                 let n = n_tok.unwrap_or(1);
-                let plural = |u: &str| if n == 1 { u.to_string() } else { format!("{u}s") };
+                let plural = |u: &str| {
+                    if n == 1 {
+                        u.to_string()
+                    } else {
+                        format!("{u}s")
+                    }
+                };
                 let found = match unit {
-                    "minute" | "minutes" | "min" | "mins" => Some(format!("rate({n} {})", plural("minute"))),
-                    "hour" | "hours" | "hr" | "hrs" => Some(format!("rate({n} {})", plural("hour"))),
+                    "minute" | "minutes" | "min" | "mins" => {
+                        Some(format!("rate({n} {})", plural("minute")))
+                    }
+                    "hour" | "hours" | "hr" | "hrs" => {
+                        Some(format!("rate({n} {})", plural("hour")))
+                    }
                     "day" | "days" if n > 1 => Some(format!("rate({n} days)")),
                     "week" | "weeks" => Some(format!("rate({} days)", 7 * n)),
                     _ => None,
@@ -306,7 +373,11 @@ fn schedule(tokens: &[Token], out: &mut Vec<Entity>) {
     } else {
         return;
     };
-    out.push(Entity { kind: EntityKind::Schedule(expr), start, end });
+    out.push(Entity {
+        kind: EntityKind::Schedule(expr),
+        start,
+        end,
+    });
 }
 
 /// "port 8080", "ports 80 and 443", "ssh", "rdp".
@@ -332,7 +403,14 @@ fn ports(tokens: &[Token], seen: &[Entity], out: &mut Vec<Entity>) {
                 j += 1;
             }
             if !list.is_empty() {
-                out.push(Entity { kind: EntityKind::Ports { ports: list, by_protocol: false }, start: i, end: j });
+                out.push(Entity {
+                    kind: EntityKind::Ports {
+                        ports: list,
+                        by_protocol: false,
+                    },
+                    start: i,
+                    end: j,
+                });
                 i = j;
                 continue;
             }
@@ -343,7 +421,14 @@ fn ports(tokens: &[Token], seen: &[Entity], out: &mut Vec<Entity>) {
             _ => None,
         };
         if let Some(p) = proto {
-            out.push(Entity { kind: EntityKind::Ports { ports: vec![p], by_protocol: true }, start: i, end: i + 1 });
+            out.push(Entity {
+                kind: EntityKind::Ports {
+                    ports: vec![p],
+                    by_protocol: true,
+                },
+                start: i,
+                end: i + 1,
+            });
         }
         i += 1;
     }
@@ -355,20 +440,53 @@ fn quantities(tokens: &[Token], seen: &[Entity], out: &mut Vec<Entity>) {
         if covered(seen, i) || covered(seen, i + 1) {
             continue;
         }
-        let Ok(n) = tokens[i].text.parse::<i64>() else { continue };
-        let (value, unit) = match tokens[i + 1].text.as_str() {
-            "day" | "days" | "d" => (n, Unit::Days),
-            "week" | "weeks" => (n * 7, Unit::Days),
-            "month" | "months" => (n * 30, Unit::Days),
-            "year" | "years" => (n * 365, Unit::Days),
-            "second" | "seconds" | "sec" | "secs" | "s" => (n, Unit::Seconds),
-            "minute" | "minutes" | "min" | "mins" => (n * 60, Unit::Seconds),
-            "hour" | "hours" | "hr" | "hrs" => (n * 3600, Unit::Seconds),
-            "gb" | "gib" | "gigs" | "gigabytes" | "g" => (n, Unit::GiB),
-            "tb" | "tib" | "terabytes" => (n * 1024, Unit::GiB),
-            "mb" | "mib" | "megabytes" => (n, Unit::MiB),
-            _ => continue,
+        let Ok(n) = tokens[i].text.parse::<i64>() else {
+            continue;
         };
-        out.push(Entity { kind: EntityKind::Quantity { value, unit }, start: i, end: i + 2 });
+        let Some((value, unit)) = unit_value(n, &tokens[i + 1].text) else {
+            continue;
+        };
+        out.push(Entity {
+            kind: EntityKind::Quantity { value, unit },
+            start: i,
+            end: i + 2,
+        });
     }
+    // Number and unit written together: "50gb", "30d", "512mb".
+    for (i, t) in tokens.iter().enumerate() {
+        if covered(seen, i) {
+            continue;
+        }
+        let digits = t.text.chars().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 || digits == t.text.len() {
+            continue;
+        }
+        let (num, unit) = t.text.split_at(digits);
+        if let (Ok(n), Some(_)) = (num.parse::<i64>(), unit_value(1, unit)) {
+            if let Some((value, unit)) = unit_value(n, unit) {
+                out.push(Entity {
+                    kind: EntityKind::Quantity { value, unit },
+                    start: i,
+                    end: i + 1,
+                });
+            }
+        }
+    }
+}
+
+/// A number with its unit word, normalised to days, seconds, GiB or MiB.
+fn unit_value(n: i64, unit: &str) -> Option<(i64, Unit)> {
+    Some(match unit {
+        "day" | "days" | "d" => (n, Unit::Days),
+        "week" | "weeks" => (n * 7, Unit::Days),
+        "month" | "months" => (n * 30, Unit::Days),
+        "year" | "years" => (n * 365, Unit::Days),
+        "second" | "seconds" | "sec" | "secs" | "s" => (n, Unit::Seconds),
+        "minute" | "minutes" | "min" | "mins" => (n * 60, Unit::Seconds),
+        "hour" | "hours" | "hr" | "hrs" => (n * 3600, Unit::Seconds),
+        "gb" | "gib" | "gigs" | "gigabytes" | "g" => (n, Unit::GiB),
+        "tb" | "tib" | "terabytes" => (n * 1024, Unit::GiB),
+        "mb" | "mib" | "megabytes" => (n, Unit::MiB),
+        _ => return None,
+    })
 }

@@ -15,7 +15,11 @@ pub enum Target {
     /// A service name or misspelling of the component.
     Component(String),
     /// A parameter value stated inline.
-    Param { component: String, param: String, value: Value },
+    Param {
+        component: String,
+        param: String,
+        value: Value,
+    },
     Region(String),
     SizeHint(String),
     Role(String),
@@ -116,8 +120,10 @@ pub struct Lexicon {
 pub fn lexicon() -> &'static Lexicon {
     static LEX: OnceLock<Lexicon> = OnceLock::new();
     LEX.get_or_init(|| {
-        let text = tc_knowledge::file("language.toml").expect("knowledge/language.toml is embedded");
-        build(tc_knowledge::knowledge(), text).unwrap_or_else(|e| panic!("knowledge/language.toml: {e}"))
+        let text =
+            tc_knowledge::file("language.toml").expect("knowledge/language.toml is embedded");
+        build(tc_knowledge::knowledge(), text)
+            .unwrap_or_else(|e| panic!("knowledge/language.toml: {e}"))
     })
 }
 
@@ -144,22 +150,37 @@ pub fn build(kb: &KnowledgeBase, language: &str) -> Result<Lexicon, String> {
     let mut fuzzy = Vec::new();
     let mut purposes = Vec::new();
     let mut variants: HashMap<String, HashMap<String, (String, Value)>> = HashMap::new();
-    let purpose_skip: HashSet<String> = ["a", "an", "the", "my", "our", "your", "their", "its", "some", "to", "of", "for", "on", "in", "at", "so", "that", "i", "we", "me", "us", "it", "is", "are", "be", "and", "with", "from", "into", "this"]
-        .iter()
-        .map(|w| keyer.key(w))
-        .collect();
+    let purpose_skip: HashSet<String> = [
+        "a", "an", "the", "my", "our", "your", "their", "its", "some", "to", "of", "for", "on",
+        "in", "at", "so", "that", "i", "we", "me", "us", "it", "is", "are", "be", "and", "with",
+        "from", "into", "this",
+    ]
+    .iter()
+    .map(|w| keyer.key(w))
+    .collect();
 
     for c in kb.components.values() {
         for s in &c.synonyms {
             add(keyer.phrase(s), Target::Component(c.id.clone()));
             // Technical names are what misspellings are compared against; ordinary
             // words are not, so "reads" never turns into "redis".
-            fuzzy.push(FuzzyName { name: s.replace(' ', ""), target: Target::Component(c.id.clone()) });
+            fuzzy.push(FuzzyName {
+                name: s.replace(' ', ""),
+                target: Target::Component(c.id.clone()),
+            });
         }
         for p in &c.purposes {
-            let keys: Vec<String> = keyer.phrase(p).into_iter().filter(|k| !purpose_skip.contains(k)).collect();
+            let keys: Vec<String> = keyer
+                .phrase(p)
+                .into_iter()
+                .filter(|k| !purpose_skip.contains(k))
+                .collect();
             if !keys.is_empty() {
-                purposes.push(Purpose { component: c.id.clone(), phrase: p.clone(), keys });
+                purposes.push(Purpose {
+                    component: c.id.clone(),
+                    phrase: p.clone(),
+                    keys,
+                });
             }
         }
         let synonym_keys: Vec<Vec<String>> = c.synonyms.iter().map(|s| keyer.phrase(s)).collect();
@@ -167,24 +188,39 @@ pub fn build(kb: &KnowledgeBase, language: &str) -> Result<Lexicon, String> {
             for (phrase, value) in &p.phrases {
                 let keys = keyer.phrase(phrase);
                 // "one NAT gateway per AZ" both sets a parameter and names the NAT gateway.
-                if synonym_keys.iter().any(|sk| sk.len() < keys.len() && keys.windows(sk.len()).any(|w| w == sk.as_slice())) {
+                if synonym_keys.iter().any(|sk| {
+                    sk.len() < keys.len() && keys.windows(sk.len()).any(|w| w == sk.as_slice())
+                }) {
                     add(keys.clone(), Target::Component(c.id.clone()));
                 }
-                add(keys, Target::Param { component: c.id.clone(), param: p.id.clone(), value: value.clone() });
+                add(
+                    keys,
+                    Target::Param {
+                        component: c.id.clone(),
+                        param: p.id.clone(),
+                        value: value.clone(),
+                    },
+                );
             }
             if p.kind == ParamType::Enum {
                 let entry = variants.entry(c.id.clone()).or_default();
                 for a in &p.allowed {
                     if let Some(s) = a.as_str() {
-                        if !s.contains(['.', ':', '/']) && s.chars().all(|ch| ch.is_ascii_alphabetic() || ch == '-') {
-                            entry.entry(keyer.key(&s.to_lowercase())).or_insert((p.id.clone(), a.clone()));
+                        if !s.contains(['.', ':', '/'])
+                            && s.chars().all(|ch| ch.is_ascii_alphabetic() || ch == '-')
+                        {
+                            entry
+                                .entry(keyer.key(&s.to_lowercase()))
+                                .or_insert((p.id.clone(), a.clone()));
                         }
                     }
                 }
                 for (phrase, value) in &p.phrases {
                     let keys = keyer.phrase(phrase);
                     if keys.len() == 1 {
-                        entry.entry(keys[0].clone()).or_insert((p.id.clone(), value.clone()));
+                        entry
+                            .entry(keys[0].clone())
+                            .or_insert((p.id.clone(), value.clone()));
                     }
                 }
             }
@@ -195,7 +231,10 @@ pub fn build(kb: &KnowledgeBase, language: &str) -> Result<Lexicon, String> {
         for a in &r.aliases {
             add(keyer.phrase(a), Target::Region(r.code.clone()));
             if a.len() >= 6 {
-                fuzzy.push(FuzzyName { name: a.replace(' ', ""), target: Target::Region(r.code.clone()) });
+                fuzzy.push(FuzzyName {
+                    name: a.replace(' ', ""),
+                    target: Target::Region(r.code.clone()),
+                });
             }
         }
     }
@@ -240,7 +279,10 @@ pub fn build(kb: &KnowledgeBase, language: &str) -> Result<Lexicon, String> {
     let mut index: HashMap<String, Vec<Entry>> = HashMap::new();
     for (keys, targets) in phrases {
         known_keys.extend(keys.iter().cloned());
-        index.entry(keys[0].clone()).or_default().push(Entry { keys, targets });
+        index
+            .entry(keys[0].clone())
+            .or_default()
+            .push(Entry { keys, targets });
     }
     for entries in index.values_mut() {
         entries.sort_by(|a, b| b.keys.len().cmp(&a.keys.len()));

@@ -51,9 +51,15 @@ pub enum Origin {
     /// The user asked for it.
     Requested,
     /// Added because `by` (a resource key) depends on it.
-    Required { by: String },
-    Recommended { by: String },
-    Optional { by: String },
+    Required {
+        by: String,
+    },
+    Recommended {
+        by: String,
+    },
+    Optional {
+        by: String,
+    },
 }
 
 /// Whether the resource will be generated.

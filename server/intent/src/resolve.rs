@@ -64,7 +64,11 @@ fn weaker(a: Inclusion, b: Inclusion) -> Inclusion {
 /// Makes a string a valid Terraform identifier and plan key: lowercase letters,
 /// digits and underscores, starting with a letter.
 pub fn identifier(s: &str) -> String {
-    let mut out: String = s.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    let mut out: String = s
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
     while out.contains("__") {
         out = out.replace("__", "_");
     }
@@ -93,7 +97,10 @@ impl Builder<'_> {
         if !self.rs.iter().any(|r| r.key == base) {
             return base;
         }
-        (2..).map(|n| format!("{base}_{n}")).find(|k| !self.rs.iter().any(|r| &r.key == k)).unwrap()
+        (2..)
+            .map(|n| format!("{base}_{n}"))
+            .find(|k| !self.rs.iter().any(|r| &r.key == k))
+            .unwrap()
     }
 
     fn unique_name(&self, base: &str) -> String {
@@ -101,12 +108,17 @@ impl Builder<'_> {
         if !self.rs.iter().any(|r| r.name == base) {
             return base;
         }
-        (2..).map(|n| format!("{base}_{n}")).find(|k| !self.rs.iter().any(|r| &r.name == k)).unwrap()
+        (2..)
+            .map(|n| format!("{base}_{n}"))
+            .find(|k| !self.rs.iter().any(|r| &r.name == k))
+            .unwrap()
     }
 
     fn effective<'b>(&'b self, i: usize, param: &str) -> Option<&'b Value> {
         let r = &self.rs[i];
-        self.kb.component(&r.component).and_then(|c| c.effective(param, &r.params))
+        self.kb
+            .component(&r.component)
+            .and_then(|c| c.effective(param, &r.params))
     }
 
     /// Whether resource `i` can fill a dependency demanding `params`: each demanded
@@ -124,9 +136,16 @@ impl Builder<'_> {
 
 /// Resolves an intent against a given knowledge base.
 pub fn resolve_with(kb: &KnowledgeBase, intent: &Intent) -> Result<Plan, PlanError> {
-    let mut b = Builder { kb, rs: Vec::new(), claimed: BTreeSet::new(), requested: 0 };
+    let mut b = Builder {
+        kb,
+        rs: Vec::new(),
+        claimed: BTreeSet::new(),
+        requested: 0,
+    };
     for rc in &intent.components {
-        let comp = kb.component(&rc.component).ok_or_else(|| PlanError::UnknownComponent(rc.component.clone()))?;
+        let comp = kb
+            .component(&rc.component)
+            .ok_or_else(|| PlanError::UnknownComponent(rc.component.clone()))?;
         let tier = rc.params.get("tier").and_then(Value::as_str);
         let key_base = match (&rc.role, tier) {
             (Some(role), _) => role.clone(),
@@ -142,7 +161,17 @@ pub fn resolve_with(kb: &KnowledgeBase, intent: &Intent) -> Result<Plan, PlanErr
         }
         let key = b.unique_key(&key_base);
         let name = b.unique_name(rc.role.as_deref().or(tier).unwrap_or("main"));
-        b.rs.push(PlannedResource { key, component: comp.id.clone(), name, count: rc.count.max(1), origin: Origin::Requested, inclusion: Inclusion::Yes, params, refs: BTreeMap::new(), existing: None });
+        b.rs.push(PlannedResource {
+            key,
+            component: comp.id.clone(),
+            name,
+            count: rc.count.max(1),
+            origin: Origin::Requested,
+            inclusion: Inclusion::Yes,
+            params,
+            refs: BTreeMap::new(),
+            existing: None,
+        });
     }
     b.requested = b.rs.len();
 
@@ -158,7 +187,10 @@ pub fn resolve_with(kb: &KnowledgeBase, intent: &Intent) -> Result<Plan, PlanErr
     let order = topological(&b.rs)?;
     let resources = order.into_iter().map(|i| b.rs[i].clone()).collect();
     Ok(Plan {
-        region: intent.region.clone().unwrap_or_else(|| DEFAULT_REGION.to_string()),
+        region: intent
+            .region
+            .clone()
+            .unwrap_or_else(|| DEFAULT_REGION.to_string()),
         region_stated: intent.region.is_some(),
         resources,
         unknown_words: intent.unknown_words.clone(),
@@ -167,7 +199,10 @@ pub fn resolve_with(kb: &KnowledgeBase, intent: &Intent) -> Result<Plan, PlanErr
 
 /// Adds or links every dependency of resource `i` that applies to its answers.
 fn expand(b: &mut Builder, intent: &Intent, i: usize) -> Result<(), PlanError> {
-    let comp = b.kb.component(&b.rs[i].component).ok_or_else(|| PlanError::UnknownComponent(b.rs[i].component.clone()))?.clone();
+    let comp =
+        b.kb.component(&b.rs[i].component)
+            .ok_or_else(|| PlanError::UnknownComponent(b.rs[i].component.clone()))?
+            .clone();
     let owner_inclusion = b.rs[i].inclusion;
     for d in &comp.dependencies {
         if !comp.matches(&d.when, &b.rs[i].params) {
@@ -192,7 +227,11 @@ fn expand(b: &mut Builder, intent: &Intent, i: usize) -> Result<(), PlanError> {
         if excluded && d.kind != DependencyKind::Required {
             inclusion = Inclusion::No;
         }
-        let already: BTreeSet<usize> = b.rs[i].refs.values().filter_map(|k| b.rs.iter().position(|r| &r.key == k)).collect();
+        let already: BTreeSet<usize> = b.rs[i]
+            .refs
+            .values()
+            .filter_map(|k| b.rs.iter().position(|r| &r.key == k))
+            .collect();
         // First choice: something the user asked for. A shared dependency takes any
         // matching one; a dedicated one takes one no other resource has claimed.
         let requested = (0..b.requested).find(|&j| {
@@ -207,14 +246,21 @@ fn expand(b: &mut Builder, intent: &Intent, i: usize) -> Result<(), PlanError> {
             if !d.shared {
                 return None;
             }
-            (b.requested..b.rs.len()).find(|&j| j != i && b.rs[j].component == d.component && !already.contains(&j) && b.compatible(j, &d.params, false))
+            (b.requested..b.rs.len()).find(|&j| {
+                j != i
+                    && b.rs[j].component == d.component
+                    && !already.contains(&j)
+                    && b.compatible(j, &d.params, false)
+            })
         });
         let target = match reuse {
             Some(j) => {
                 if !d.shared {
                     b.claimed.insert(j);
                 }
-                if rank(inclusion) > rank(b.rs[j].inclusion) && !(excluded && d.kind != DependencyKind::Required) {
+                if rank(inclusion) > rank(b.rs[j].inclusion)
+                    && !(excluded && d.kind != DependencyKind::Required)
+                {
                     b.rs[j].inclusion = inclusion;
                 }
                 for (k, v) in &d.params {
@@ -231,13 +277,16 @@ fn expand(b: &mut Builder, intent: &Intent, i: usize) -> Result<(), PlanError> {
                     DependencyKind::Recommended => Origin::Recommended { by: by.clone() },
                     DependencyKind::Optional => Origin::Optional { by: by.clone() },
                 };
-                let tier = d.params.get("tier").and_then(Value::as_str);
+                // A shared resource is named after what it is (and its tier), not after
+                // the role one dependent gives it: `vpc`, `private_subnet`, `kms_key`.
+                let dep = b.kb.component(&d.component).ok_or_else(|| PlanError::UnknownComponent(d.component.clone()))?;
+                let tier = d.params.get("tier").or_else(|| dep.parameter("tier").and_then(|p| p.default.as_ref())).and_then(Value::as_str).map(String::from);
                 let (key_base, name_base) = if d.shared {
-                    let base = match tier {
+                    let base = match &tier {
                         Some(t) => format!("{t}_{}", d.component),
-                        None => role.clone(),
+                        None => d.component.clone(),
                     };
-                    (base, tier.unwrap_or("main").to_string())
+                    (base, tier.clone().unwrap_or_else(|| "main".to_string()))
                 } else {
                     (format!("{by}_{role}"), b.rs[i].name.clone())
                 };
@@ -247,7 +296,17 @@ fn expand(b: &mut Builder, intent: &Intent, i: usize) -> Result<(), PlanError> {
                 if let (Some(az), true) = (intent.az_count, d.component == "subnet") {
                     params.entry("az_count".into()).or_insert(Value::from(az));
                 }
-                b.rs.push(PlannedResource { key, component: d.component.clone(), name, count: 1, origin, inclusion, params, refs: BTreeMap::new(), existing: None });
+                b.rs.push(PlannedResource {
+                    key,
+                    component: d.component.clone(),
+                    name,
+                    count: 1,
+                    origin,
+                    inclusion,
+                    params,
+                    refs: BTreeMap::new(),
+                    existing: None,
+                });
                 b.rs.len() - 1
             }
         };
@@ -266,8 +325,20 @@ fn expand(b: &mut Builder, intent: &Intent, i: usize) -> Result<(), PlanError> {
 /// Orders resources so that every resource comes after those it refers to, keeping
 /// the plan order among independent ones (Kahn's algorithm, smallest index first).
 fn topological(rs: &[PlannedResource]) -> Result<Vec<usize>, PlanError> {
-    let index: BTreeMap<&str, usize> = rs.iter().enumerate().map(|(i, r)| (r.key.as_str(), i)).collect();
-    let deps: Vec<BTreeSet<usize>> = rs.iter().map(|r| r.refs.values().filter_map(|k| index.get(k.as_str()).copied()).collect()).collect();
+    let index: BTreeMap<&str, usize> = rs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.key.as_str(), i))
+        .collect();
+    let deps: Vec<BTreeSet<usize>> = rs
+        .iter()
+        .map(|r| {
+            r.refs
+                .values()
+                .filter_map(|k| index.get(k.as_str()).copied())
+                .collect()
+        })
+        .collect();
     let mut indegree: Vec<usize> = deps.iter().map(BTreeSet::len).collect();
     let mut ready: BTreeSet<usize> = (0..rs.len()).filter(|&i| indegree[i] == 0).collect();
     let mut order = Vec::with_capacity(rs.len());
@@ -304,7 +375,9 @@ fn topological(rs: &[PlannedResource]) -> Result<Vec<usize>, PlanError> {
 impl Plan {
     /// The resources generated when every default is accepted.
     pub fn generated(&self) -> impl Iterator<Item = &PlannedResource> {
-        self.resources.iter().filter(|r| r.inclusion.with_defaults() && r.existing.is_none())
+        self.resources
+            .iter()
+            .filter(|r| r.inclusion.with_defaults() && r.existing.is_none())
     }
 
     /// The sorted, distinct Terraform resource types the plan generates with default
@@ -320,17 +393,28 @@ impl Plan {
         self.collect(kb, |c| c.data_sources.clone(), false)
     }
 
-    fn collect(&self, kb: &KnowledgeBase, base: impl Fn(&tc_knowledge::Component) -> Vec<String>, conditional: bool) -> Vec<String> {
+    fn collect(
+        &self,
+        kb: &KnowledgeBase,
+        base: impl Fn(&tc_knowledge::Component) -> Vec<String>,
+        conditional: bool,
+    ) -> Vec<String> {
         let generated: BTreeSet<&str> = self.generated().map(|r| r.key.as_str()).collect();
         let mut out = BTreeSet::new();
         for r in self.generated() {
-            let Some(c) = kb.component(&r.component) else { continue };
+            let Some(c) = kb.component(&r.component) else {
+                continue;
+            };
             out.extend(base(c));
             if !conditional {
                 continue;
             }
             for ct in &c.conditional_resource_types {
-                let refs_ok = ct.when_refs.iter().all(|role| r.refs.get(role).is_some_and(|k| generated.contains(k.as_str())));
+                let refs_ok = ct.when_refs.iter().all(|role| {
+                    r.refs
+                        .get(role)
+                        .is_some_and(|k| generated.contains(k.as_str()))
+                });
                 if refs_ok && c.matches(&ct.when, &r.params) {
                     out.extend(ct.resource_types.iter().cloned());
                 }

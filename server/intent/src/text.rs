@@ -20,7 +20,9 @@ pub struct Token {
 
 /// Lowercases, folds accents to ASCII and drops apostrophes ("don't" → "dont").
 pub fn normalize(text: &str) -> String {
-    deunicode::deunicode(text).to_lowercase().replace(['\'', '`'], "")
+    deunicode::deunicode(text)
+        .to_lowercase()
+        .replace(['\'', '`'], "")
 }
 
 /// Splits normalised text into words. A word is a run of letters and digits; a `.`
@@ -71,11 +73,18 @@ pub struct Keyer {
 
 impl Keyer {
     pub fn new(equivalents: HashMap<String, String>) -> Self {
-        Keyer { stemmer: Stemmer::create(Algorithm::English), equivalents }
+        Keyer {
+            stemmer: Stemmer::create(Algorithm::English),
+            equivalents,
+        }
     }
 
     pub fn key(&self, word: &str) -> String {
-        let canonical = self.equivalents.get(word).map(String::as_str).unwrap_or(word);
+        let canonical = self
+            .equivalents
+            .get(word)
+            .map(String::as_str)
+            .unwrap_or(word);
         // Numbers, versions and dotted names are matched as written.
         if canonical.chars().any(|c| c.is_ascii_digit() || c == '.') {
             return canonical.to_string();
@@ -85,13 +94,22 @@ impl Keyer {
 
     /// Keys of a phrase written in the knowledge base.
     pub fn phrase(&self, phrase: &str) -> Vec<String> {
-        words(&normalize(phrase)).into_iter().map(|(w, ..)| self.key(&w)).collect()
+        words(&normalize(phrase))
+            .into_iter()
+            .map(|(w, ..)| self.key(&w))
+            .collect()
     }
 
     pub fn tokens(&self, norm: &str) -> Vec<Token> {
         words(norm)
             .into_iter()
-            .map(|(text, start, end, sentence)| Token { key: self.key(&text), text, start, end, sentence })
+            .map(|(text, start, end, sentence)| Token {
+                key: self.key(&text),
+                text,
+                start,
+                end,
+                sentence,
+            })
             .collect()
     }
 }
@@ -102,11 +120,27 @@ mod tests {
 
     #[test]
     fn words_keep_dotted_names_and_split_sentences() {
-        let w: Vec<_> = words(&normalize("Need t3.micro in São Paulo. Node.js 7:30pm + w/ don't"))
-            .into_iter()
-            .map(|(w, _, _, s)| format!("{w}@{s}"))
-            .collect();
-        assert_eq!(w, ["need@0", "t3.micro@0", "in@0", "sao@0", "paulo@0", "node.js@1", "7:30pm@1", "and@1", "w@1", "dont@1"]);
+        let w: Vec<_> = words(&normalize(
+            "Need t3.micro in São Paulo. Node.js 7:30pm + w/ don't",
+        ))
+        .into_iter()
+        .map(|(w, _, _, s)| format!("{w}@{s}"))
+        .collect();
+        assert_eq!(
+            w,
+            [
+                "need@0",
+                "t3.micro@0",
+                "in@0",
+                "sao@0",
+                "paulo@0",
+                "node.js@1",
+                "7:30pm@1",
+                "and@1",
+                "w@1",
+                "dont@1"
+            ]
+        );
     }
 
     #[test]

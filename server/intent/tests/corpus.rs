@@ -12,19 +12,33 @@ fn shared() -> PathBuf {
 }
 
 fn companions() -> BTreeSet<String> {
-    let text = std::fs::read_to_string(shared().join("companion-resource-types.txt")).expect("companion-resource-types.txt");
-    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(String::from).collect()
+    let text = std::fs::read_to_string(shared().join("companion-resource-types.txt"))
+        .expect("companion-resource-types.txt");
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(String::from)
+        .collect()
 }
 
 fn strings(v: &Value) -> BTreeSet<String> {
-    v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default()
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Whether an engine value satisfies an expectation: a string, or `{"any_of": [...]}`.
 fn engine_ok(expected: &Value, got: Option<&str>) -> bool {
     match expected {
         Value::String(s) => got == Some(s.as_str()),
-        Value::Object(o) => o.get("any_of").and_then(Value::as_array).is_some_and(|a| a.iter().any(|x| x.as_str() == got)),
+        Value::Object(o) => o
+            .get("any_of")
+            .and_then(Value::as_array)
+            .is_some_and(|a| a.iter().any(|x| x.as_str() == got)),
         _ => false,
     }
 }
@@ -33,8 +47,10 @@ fn engine_ok(expected: &Value, got: Option<&str>) -> bool {
 fn dev_corpus_scores_meet_the_targets() {
     let kb = tc_knowledge::knowledge();
     let companions = companions();
-    let text = std::fs::read_to_string(shared().join("nl-requests-dev.jsonl")).expect("nl-requests-dev.jsonl");
-    let (mut expected_total, mut hits, mut predicted_total, mut false_pos) = (0usize, 0usize, 0usize, 0usize);
+    let text = std::fs::read_to_string(shared().join("nl-requests-dev.jsonl"))
+        .expect("nl-requests-dev.jsonl");
+    let (mut expected_total, mut hits, mut predicted_total, mut false_pos) =
+        (0usize, 0usize, 0usize, 0usize);
     let (mut region_n, mut region_ok, mut engine_n, mut engine_ok_n) = (0, 0, 0, 0);
     let mut report = Vec::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
@@ -47,7 +63,13 @@ fn dev_corpus_scores_meet_the_targets() {
         let expected = strings(&case["expected_resource_types"]);
         let optional = strings(&case["optional_resource_types"]);
         let missing: Vec<_> = expected.difference(&got).cloned().collect();
-        let extra: Vec<_> = got.iter().filter(|t| !expected.contains(*t) && !optional.contains(*t) && !companions.contains(*t)).cloned().collect();
+        let extra: Vec<_> = got
+            .iter()
+            .filter(|t| {
+                !expected.contains(*t) && !optional.contains(*t) && !companions.contains(*t)
+            })
+            .cloned()
+            .collect();
         expected_total += expected.len();
         hits += expected.len() - missing.len();
         predicted_total += got.len();
@@ -58,15 +80,34 @@ fn dev_corpus_scores_meet_the_targets() {
             if intent.region.as_deref() == Some(region) {
                 region_ok += 1;
             } else {
-                report.push(format!("{id}: region {:?}, expected {region}", intent.region));
+                report.push(format!(
+                    "{id}: region {:?}, expected {region}",
+                    intent.region
+                ));
             }
         }
         if let Some(engine) = kp.get("engine") {
             engine_n += 1;
-            let got_engine = intent.components.iter().find_map(|c| c.params.get("engine").and_then(Value::as_str).map(String::from)).or_else(|| {
-                // A component asked for without an engine gets its default engine.
-                intent.components.iter().find_map(|c| kb.component(&c.component)?.parameter("engine")?.default.as_ref()?.as_str().map(String::from))
-            });
+            let got_engine = intent
+                .components
+                .iter()
+                .find_map(|c| {
+                    c.params
+                        .get("engine")
+                        .and_then(Value::as_str)
+                        .map(String::from)
+                })
+                .or_else(|| {
+                    // A component asked for without an engine gets its default engine.
+                    intent.components.iter().find_map(|c| {
+                        kb.component(&c.component)?
+                            .parameter("engine")?
+                            .default
+                            .as_ref()?
+                            .as_str()
+                            .map(String::from)
+                    })
+                });
             if engine_ok(engine, got_engine.as_deref()) {
                 engine_ok_n += 1;
             } else {
@@ -74,7 +115,9 @@ fn dev_corpus_scores_meet_the_targets() {
             }
         }
         if !missing.is_empty() || !extra.is_empty() {
-            report.push(format!("{id}: missing {missing:?}, not expected {extra:?}  ← {request}"));
+            report.push(format!(
+                "{id}: missing {missing:?}, not expected {extra:?}  ← {request}"
+            ));
         }
     }
     let recall = hits as f64 / expected_total as f64;
