@@ -13,7 +13,11 @@ fn main() {
     let mut out = String::from("/// Every embedded knowledge file: (path relative to knowledge/, contents).\npub static FILES: &[(&str, &str)] = &[\n");
     for rel in &files {
         let abs = root.join(rel);
-        out.push_str(&format!("    ({:?}, include_str!({:?})),\n", rel, abs.display().to_string()));
+        out.push_str(&format!(
+            "    ({:?}, include_str!({:?})),\n",
+            rel,
+            abs.display().to_string()
+        ));
     }
     out.push_str("];\n");
     let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("embedded_files.rs");
@@ -31,7 +35,12 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<String>) {
             println!("cargo:rerun-if-changed={}", path.display());
             collect(root, &path, files);
         } else if path.extension().is_some_and(|e| e == "toml") {
-            files.push(path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"));
+            files.push(
+                path.strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+            );
         }
     }
 }

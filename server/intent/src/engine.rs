@@ -147,7 +147,8 @@ pub fn understand_with(kb: &KnowledgeBase, lex: &Lexicon, text: &str) -> Intent 
                     let role = role_near(lex, &toks, &matches, m);
                     let another =
                         looks_back(&matches, m.start, 3, |t| matches!(t, Target::Another));
-                    let (mut variants, variant_tokens) = variants_before(lex, &toks, &matches, m, id);
+                    let (mut variants, variant_tokens) =
+                        variants_before(lex, &toks, &matches, m, id);
                     // A mention that states the value itself ("postgres" in "mysql and
                     // postgres") is its own variant; the words before it are other mentions.
                     variants.retain(|(p, _, _)| !own.contains_key(p));
@@ -223,8 +224,13 @@ pub fn understand_with(kb: &KnowledgeBase, lex: &Lexicon, text: &str) -> Intent 
     let mut blocked = used.clone();
     // The words just before a quantity describe it ("keep backups 14 days"), they are
     // not a purpose of their own.
-    for e in ents.iter().filter(|e| matches!(e.kind, EntityKind::Quantity { .. })) {
-        blocked[e.start.saturating_sub(3)..e.start].iter_mut().for_each(|b| *b = true);
+    for e in ents
+        .iter()
+        .filter(|e| matches!(e.kind, EntityKind::Quantity { .. }))
+    {
+        blocked[e.start.saturating_sub(3)..e.start]
+            .iter_mut()
+            .for_each(|b| *b = true);
     }
     for m in matches.iter().filter(|m| {
         m.targets.iter().any(|t| matches!(t, Target::Param { .. }))

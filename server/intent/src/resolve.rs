@@ -279,8 +279,15 @@ fn expand(b: &mut Builder, intent: &Intent, i: usize) -> Result<(), PlanError> {
                 };
                 // A shared resource is named after what it is (and its tier), not after
                 // the role one dependent gives it: `vpc`, `private_subnet`, `kms_key`.
-                let dep = b.kb.component(&d.component).ok_or_else(|| PlanError::UnknownComponent(d.component.clone()))?;
-                let tier = d.params.get("tier").or_else(|| dep.parameter("tier").and_then(|p| p.default.as_ref())).and_then(Value::as_str).map(String::from);
+                let dep =
+                    b.kb.component(&d.component)
+                        .ok_or_else(|| PlanError::UnknownComponent(d.component.clone()))?;
+                let tier = d
+                    .params
+                    .get("tier")
+                    .or_else(|| dep.parameter("tier").and_then(|p| p.default.as_ref()))
+                    .and_then(Value::as_str)
+                    .map(String::from);
                 let (key_base, name_base) = if d.shared {
                     let base = match &tier {
                         Some(t) => format!("{t}_{}", d.component),
@@ -421,5 +428,99 @@ impl Plan {
             }
         }
         out.into_iter().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::RequestedComponent;
+
+    fn component(id: &str, needs: &str, shared: bool) -> String {
+        format!(
+            "id = \"{id}\"\nname = \"{id}\"\ndescription = \"test\"\ncategory = \"network\"\nresource_types = [\"aws_{id}\"]\ntemplate = \"{id}\"\nsynonyms = [\"{id}\"]\n\n[[dependencies]]\ncomponent = \"{needs}\"\nkind = \"required\"\nrole = \"{needs}\"\nshared = {shared}\nwhy = \"test\"\n"
+        )
+    }
+
+    fn intent(ids: &[&str]) -> Intent {
+        Intent {
+            components: ids
+                .iter()
+                .map(|c| RequestedComponent {
+                    component: c.to_string(),
+                    count: 1,
+                    role: None,
+                    params: BTreeMap::new(),
+                    matched: c.to_string(),
+                })
+                .collect(),
+            ..Intent::default()
+        }
+    }
+
+    #[test]
+    fn a_dependency_cycle_is_reported_not_looped() {
+        let (a, b) = (
+            component("alpha", "beta", true),
+            component("beta", "alpha", true),
+        );
+        let kb = tc_knowledge::embedded::parse(&[
+            ("components/alpha.toml", &a),
+            ("components/beta.toml", &b),
+        ])
+        .unwrap();
+        match resolve_with(&kb, &intent(&["alpha"])) {
+            Err(PlanError::Cycle(keys)) => {
+                assert_eq!(
+                    keys.first(),
+                    keys.last(),
+                    "a cycle starts and ends with the same key: {keys:?}"
+                );
+                assert!(
+                    keys.contains(&"alpha".to_string()) && keys.contains(&"beta".to_string()),
+                    "{keys:?}"
+                );
+            }
+            other => panic!("expected a cycle error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_endless_chain_of_dedicated_dependencies_stops_with_an_error() {
+        let (a, b) = (
+            component("alpha", "beta", false),
+            component("beta", "alpha", false),
+        );
+        let kb = tc_knowledge::embedded::parse(&[
+            ("components/alpha.toml", &a),
+            ("components/beta.toml", &b),
+        ])
+        .unwrap();
+        assert!(matches!(
+            resolve_with(&kb, &intent(&["alpha"])),
+            Err(PlanError::TooManyResources(_)) | Err(PlanError::Cycle(_))
+        ));
+    }
+
+    #[test]
+    fn unknown_components_are_an_error() {
+        let kb = tc_knowledge::knowledge();
+        assert_eq!(
+            resolve_with(kb, &intent(&["warp_drive"])),
+            Err(PlanError::UnknownComponent("warp_drive".into()))
+        );
+    }
+
+    #[test]
+    fn identifiers_are_valid_terraform_labels() {
+        for (input, want) in [
+            ("web-server", "web_server"),
+            ("3tier", "r_3tier"),
+            ("", "main"),
+            ("Orders API", "orders_api"),
+            ("__x__", "x"),
+        ] {
+            assert_eq!(identifier(input), want);
+        }
     }
 }

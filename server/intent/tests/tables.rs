@@ -9,7 +9,9 @@ use tc_intent::{Inclusion, Intent, Plan, RequestedComponent};
 use tc_knowledge::Value;
 
 fn table(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/intent").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/intent")
+        .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -46,8 +48,13 @@ struct ExpectedComponent {
 impl ExpectedComponent {
     fn matches(&self, c: &RequestedComponent) -> bool {
         c.component == self.id
-            && self.count.is_none_or(|n| c.count == n || c.params.values().any(|v| v.as_u64() == Some(n as u64)))
-            && self.role.as_ref().is_none_or(|r| c.role.as_ref() == Some(r))
+            && self.count.is_none_or(|n| {
+                c.count == n || c.params.values().any(|v| v.as_u64() == Some(n as u64))
+            })
+            && self
+                .role
+                .as_ref()
+                .is_none_or(|r| c.role.as_ref() == Some(r))
             && self.params.iter().all(|(k, v)| c.params.get(k) == Some(v))
     }
 }
@@ -69,7 +76,10 @@ fn engine_table() {
             }
         }
         for c in left {
-            problems.push(format!("unexpected {} {:?} {:?}", c.component, c.role, c.params));
+            problems.push(format!(
+                "unexpected {} {:?} {:?}",
+                c.component, c.role, c.params
+            ));
         }
         if let Some(r) = &case.region {
             let want = (!r.is_empty()).then_some(r.as_str());
@@ -84,14 +94,32 @@ fn engine_table() {
         }
         for u in &case.unknown {
             if !intent.unknown_words.contains(u) {
-                problems.push(format!("{u:?} not reported as unknown ({:?})", intent.unknown_words));
+                problems.push(format!(
+                    "{u:?} not reported as unknown ({:?})",
+                    intent.unknown_words
+                ));
             }
         }
         if !problems.is_empty() {
-            failures.push(format!("{:?}\n      got {:?}\n      {}", case.text, intent.components.iter().map(|c| (&c.component, &c.role, &c.params)).collect::<Vec<_>>(), problems.join("\n      ")));
+            failures.push(format!(
+                "{:?}\n      got {:?}\n      {}",
+                case.text,
+                intent
+                    .components
+                    .iter()
+                    .map(|c| (&c.component, &c.role, &c.params))
+                    .collect::<Vec<_>>(),
+                problems.join("\n      ")
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} engine cases failed:\n  {}", failures.len(), file.case.len(), failures.join("\n  "));
+    assert!(
+        failures.is_empty(),
+        "{} of {} engine cases failed:\n  {}",
+        failures.len(),
+        file.case.len(),
+        failures.join("\n  ")
+    );
 }
 
 #[derive(Deserialize)]
@@ -123,7 +151,11 @@ fn check_plan(case: &PlanCase, plan: &Plan) -> Vec<String> {
     let mut problems = Vec::new();
     let key = |k: &str| plan.resources.iter().find(|r| r.key == k);
     for (component, n) in &case.count {
-        let got = plan.resources.iter().filter(|r| &r.component == component).count();
+        let got = plan
+            .resources
+            .iter()
+            .filter(|r| &r.component == component)
+            .count();
         if got != *n {
             problems.push(format!("{got} × {component}, expected {n}"));
         }
@@ -184,19 +216,38 @@ fn plan_table() {
     let file: PlanFile = toml::from_str(&table("plan.toml")).expect("plan.toml parses");
     let mut failures = Vec::new();
     for case in &file.case {
-        let plan = tc_intent::resolve(&case.intent).unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        let plan =
+            tc_intent::resolve(&case.intent).unwrap_or_else(|e| panic!("{}: {e}", case.name));
         let problems = check_plan(case, &plan);
         if !problems.is_empty() {
-            let listing: Vec<String> = plan.resources.iter().map(|r| format!("{}:{}:{:?}:{:?}", r.key, r.component, r.inclusion, r.refs)).collect();
-            failures.push(format!("{}\n      {}\n      plan: {}", case.name, problems.join("\n      "), listing.join(" | ")));
+            let listing: Vec<String> = plan
+                .resources
+                .iter()
+                .map(|r| format!("{}:{}:{:?}:{:?}", r.key, r.component, r.inclusion, r.refs))
+                .collect();
+            failures.push(format!(
+                "{}\n      {}\n      plan: {}",
+                case.name,
+                problems.join("\n      "),
+                listing.join(" | ")
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} plan cases failed:\n  {}", failures.len(), file.case.len(), failures.join("\n  "));
+    assert!(
+        failures.is_empty(),
+        "{} of {} plan cases failed:\n  {}",
+        failures.len(),
+        file.case.len(),
+        failures.join("\n  ")
+    );
 }
 
 /// Resolving twice gives the same plan: keys are stable across turns.
 #[test]
 fn plans_are_deterministic() {
     let intent = tc_intent::understand("two web servers behind a load balancer with a postgres database and a redis cache in frankfurt");
-    assert_eq!(tc_intent::resolve(&intent).unwrap(), tc_intent::resolve(&intent).unwrap());
+    assert_eq!(
+        tc_intent::resolve(&intent).unwrap(),
+        tc_intent::resolve(&intent).unwrap()
+    );
 }

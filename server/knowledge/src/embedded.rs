@@ -30,7 +30,9 @@ struct ListFile {
 /// The embedded knowledge base, parsed once on first use.
 pub fn knowledge() -> &'static KnowledgeBase {
     static KB: OnceLock<KnowledgeBase> = OnceLock::new();
-    KB.get_or_init(|| parse(FILES).unwrap_or_else(|e| panic!("embedded knowledge base is invalid: {e}")))
+    KB.get_or_init(|| {
+        parse(FILES).unwrap_or_else(|e| panic!("embedded knowledge base is invalid: {e}"))
+    })
 }
 
 /// Parses a set of knowledge files. Public so the integrity test can report every
@@ -39,22 +41,30 @@ pub fn parse(files: &[(&str, &str)]) -> Result<KnowledgeBase, String> {
     let mut kb = KnowledgeBase::default();
     for (path, text) in files {
         if let Some(name) = path.strip_prefix("components/") {
-            let c: Component = toml::from_str(text).map_err(|e| format!("knowledge/{path}: {e}"))?;
+            let c: Component =
+                toml::from_str(text).map_err(|e| format!("knowledge/{path}: {e}"))?;
             let stem = name.trim_end_matches(".toml");
             if c.id != stem {
-                return Err(format!("knowledge/{path}: id `{}` must equal the file name `{stem}`", c.id));
+                return Err(format!(
+                    "knowledge/{path}: id `{}` must equal the file name `{stem}`",
+                    c.id
+                ));
             }
             if kb.components.insert(c.id.clone(), c).is_some() {
-                return Err(format!("knowledge/{path}: component id `{stem}` is defined twice"));
+                return Err(format!(
+                    "knowledge/{path}: component id `{stem}` is defined twice"
+                ));
             }
         } else if *path == "regions.toml" {
-            let r: RegionsFile = toml::from_str(text).map_err(|e| format!("knowledge/{path}: {e}"))?;
+            let r: RegionsFile =
+                toml::from_str(text).map_err(|e| format!("knowledge/{path}: {e}"))?;
             kb.regions = r.regions;
         } else if *path == "instance_types.toml" {
             let l: ListFile = toml::from_str(text).map_err(|e| format!("knowledge/{path}: {e}"))?;
             kb.instance_types = l.values;
         } else if *path == "size_hints.toml" {
-            let h: SizeHintsFile = toml::from_str(text).map_err(|e| format!("knowledge/{path}: {e}"))?;
+            let h: SizeHintsFile =
+                toml::from_str(text).map_err(|e| format!("knowledge/{path}: {e}"))?;
             kb.size_hints = h.hints;
         } else if *path == "db_instance_classes.toml" {
             let l: ListFile = toml::from_str(text).map_err(|e| format!("knowledge/{path}: {e}"))?;

@@ -9,8 +9,8 @@ pub mod model;
 pub mod sdk;
 pub mod stack;
 
-pub use model::*;
-pub use stack::*;
 pub use embedded::{file, knowledge};
+pub use model::*;
 #[cfg(feature = "aws")]
 pub use sdk::instance_types_toml;
+pub use stack::*;

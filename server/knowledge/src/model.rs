@@ -268,13 +268,24 @@ impl Component {
     }
 
     /// The value of a parameter given explicit answers, falling back to its default.
-    pub fn effective<'a>(&'a self, id: &str, answers: &'a BTreeMap<String, Value>) -> Option<&'a Value> {
-        answers.get(id).or_else(|| self.parameter(id).and_then(|p| p.default.as_ref()))
+    pub fn effective<'a>(
+        &'a self,
+        id: &str,
+        answers: &'a BTreeMap<String, Value>,
+    ) -> Option<&'a Value> {
+        answers
+            .get(id)
+            .or_else(|| self.parameter(id).and_then(|p| p.default.as_ref()))
     }
 
     /// Whether every `when` entry holds for these answers (defaults applied).
-    pub fn matches(&self, when: &BTreeMap<String, Value>, answers: &BTreeMap<String, Value>) -> bool {
-        when.iter().all(|(k, v)| condition_holds(v, self.effective(k, answers)))
+    pub fn matches(
+        &self,
+        when: &BTreeMap<String, Value>,
+        answers: &BTreeMap<String, Value>,
+    ) -> bool {
+        when.iter()
+            .all(|(k, v)| condition_holds(v, self.effective(k, answers)))
     }
 }
 

@@ -5,14 +5,21 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
-use tc_knowledge::{condition_holds, knowledge, Component, Format, KnowledgeBase, ParamType, Parameter, Value};
+use tc_knowledge::{
+    condition_holds, knowledge, Component, Format, KnowledgeBase, ParamType, Parameter, Value,
+};
 
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 fn assert_none(problems: Vec<String>) {
-    assert!(problems.is_empty(), "{} knowledge problem(s):\n  {}", problems.len(), problems.join("\n  "));
+    assert!(
+        problems.is_empty(),
+        "{} knowledge problem(s):\n  {}",
+        problems.len(),
+        problems.join("\n  ")
+    );
 }
 
 fn kb() -> &'static KnowledgeBase {
@@ -22,9 +29,17 @@ fn kb() -> &'static KnowledgeBase {
 #[test]
 fn every_file_parses_and_the_base_is_not_empty() {
     let kb = kb();
-    assert!(kb.components.len() >= 50, "only {} components", kb.components.len());
+    assert!(
+        kb.components.len() >= 50,
+        "only {} components",
+        kb.components.len()
+    );
     assert!(kb.regions.len() >= 30, "only {} regions", kb.regions.len());
-    assert!(kb.instance_types.len() >= 500, "only {} instance types", kb.instance_types.len());
+    assert!(
+        kb.instance_types.len() >= 500,
+        "only {} instance types",
+        kb.instance_types.len()
+    );
     assert!(!kb.db_instance_classes.is_empty());
     assert!(!kb.size_hints.is_empty());
 }
@@ -41,9 +56,17 @@ fn every_component_is_complete() {
             problems.push(format!("{at}: resource_types is empty"));
         }
         let mut seen = BTreeSet::new();
-        for t in c.resource_types.iter().chain(c.conditional_resource_types.iter().flat_map(|x| &x.resource_types)) {
-            if !(t.starts_with("aws_") || t.starts_with("random_")) || t.contains(char::is_uppercase) {
-                problems.push(format!("{at}: `{t}` is not a Terraform resource type of the aws or random provider"));
+        for t in c.resource_types.iter().chain(
+            c.conditional_resource_types
+                .iter()
+                .flat_map(|x| &x.resource_types),
+        ) {
+            if !(t.starts_with("aws_") || t.starts_with("random_"))
+                || t.contains(char::is_uppercase)
+            {
+                problems.push(format!(
+                    "{at}: `{t}` is not a Terraform resource type of the aws or random provider"
+                ));
             }
             if !seen.insert(t) {
                 problems.push(format!("{at}: resource type `{t}` listed twice"));
@@ -94,7 +117,9 @@ fn check_parameter(kb: &KnowledgeBase, c: &Component, p: &Parameter, problems: &
             problems.push(format!("{at}: phrase {phrase:?} must be lowercase"));
         }
         if let Err(e) = value_ok(kb, p, v) {
-            problems.push(format!("{at}: phrase {phrase:?} gives {v}, which fails: {e}"));
+            problems.push(format!(
+                "{at}: phrase {phrase:?} gives {v}, which fails: {e}"
+            ));
         }
     }
 }
@@ -113,7 +138,10 @@ fn value_ok(kb: &KnowledgeBase, p: &Parameter, v: &Value) -> Result<(), String> 
         }
     };
     match p.kind {
-        ParamType::Bool => v.as_bool().map(|_| ()).ok_or("expected true or false".into()),
+        ParamType::Bool => v
+            .as_bool()
+            .map(|_| ())
+            .ok_or("expected true or false".into()),
         ParamType::Integer => {
             if v.as_i64().is_none() {
                 return Err("expected a whole number".into());
@@ -133,19 +161,31 @@ fn value_ok(kb: &KnowledgeBase, p: &Parameter, v: &Value) -> Result<(), String> 
         }),
         ParamType::Cidr => cidr(v),
         ParamType::CidrList => list(v)?.iter().try_for_each(cidr),
-        ParamType::StringList => list(v)?.iter().try_for_each(|x| x.as_str().map(|_| ()).ok_or(format!("{x} is not a string"))),
+        ParamType::StringList => list(v)?
+            .iter()
+            .try_for_each(|x| x.as_str().map(|_| ()).ok_or(format!("{x} is not a string"))),
         ParamType::Enum => Ok(()),
         ParamType::Region => {
             let s = v.as_str().ok_or("expected a region code")?;
-            kb.region(s).map(|_| ()).ok_or(format!("unknown region {s}"))
+            kb.region(s)
+                .map(|_| ())
+                .ok_or(format!("unknown region {s}"))
         }
         ParamType::InstanceType => {
             let s = v.as_str().ok_or("expected an instance type")?;
-            kb.instance_types.iter().any(|t| t == s).then_some(()).ok_or(format!("{s} is not an EC2 instance type"))
+            kb.instance_types
+                .iter()
+                .any(|t| t == s)
+                .then_some(())
+                .ok_or(format!("{s} is not an EC2 instance type"))
         }
         ParamType::DbInstanceClass => {
             let s = v.as_str().ok_or("expected a DB instance class")?;
-            kb.db_instance_classes.iter().any(|t| t == s).then_some(()).ok_or(format!("{s} is not a DB instance class"))
+            kb.db_instance_classes
+                .iter()
+                .any(|t| t == s)
+                .then_some(())
+                .ok_or(format!("{s} is not a DB instance class"))
         }
         ParamType::String => {
             let s = v.as_str().ok_or("expected a string")?;
@@ -164,25 +204,42 @@ fn list(v: &Value) -> Result<&Vec<Value>, String> {
 
 fn cidr(v: &Value) -> Result<(), String> {
     let s = v.as_str().ok_or("expected a CIDR string")?;
-    s.parse::<ipnet::IpNet>().map(|_| ()).map_err(|e| format!("{s}: {e}"))
+    s.parse::<ipnet::IpNet>()
+        .map(|_| ())
+        .map_err(|e| format!("{s}: {e}"))
 }
 
 /// Loose shape checks for named formats; the conversation's validator holds the full
 /// rules and messages, this only keeps obviously wrong defaults out of the data.
 fn format_ok(f: Format, s: &str) -> Result<(), String> {
     let ok = match f {
-        Format::ResourceName => s.starts_with(|c: char| c.is_ascii_alphabetic()) && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
-        Format::S3BucketName => (3..=63).contains(&s.len()) && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.'),
-        Format::RdsIdentifier => s.starts_with(|c: char| c.is_ascii_alphabetic()) && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') && !s.contains("--"),
+        Format::ResourceName => {
+            s.starts_with(|c: char| c.is_ascii_alphabetic())
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        }
+        Format::S3BucketName => {
+            (3..=63).contains(&s.len())
+                && s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+        }
+        Format::RdsIdentifier => {
+            s.starts_with(|c: char| c.is_ascii_alphabetic())
+                && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !s.contains("--")
+        }
         Format::Arn => s.starts_with("arn:"),
         Format::TagValue => s.len() <= 256,
         Format::AmiId => s.starts_with("ami-"),
         Format::DomainName => s.contains('.') && !s.contains(' '),
         Format::Email => s.contains('@'),
-        Format::ScheduleExpression => (s.starts_with("cron(") || s.starts_with("rate(")) && s.ends_with(')'),
+        Format::ScheduleExpression => {
+            (s.starts_with("cron(") || s.starts_with("rate(")) && s.ends_with(')')
+        }
         Format::FilePath => !s.trim().is_empty(),
     };
-    ok.then_some(()).ok_or_else(|| format!("{s:?} is not a valid {f:?}"))
+    ok.then_some(())
+        .ok_or_else(|| format!("{s:?} is not a valid {f:?}"))
 }
 
 #[test]
@@ -190,7 +247,11 @@ fn every_reference_resolves() {
     let kb = kb();
     let mut problems = Vec::new();
     for c in kb.components.values() {
-        let roles: BTreeSet<&str> = c.dependencies.iter().filter_map(|d| d.role.as_deref()).collect();
+        let roles: BTreeSet<&str> = c
+            .dependencies
+            .iter()
+            .filter_map(|d| d.role.as_deref())
+            .collect();
         for (i, d) in c.dependencies.iter().enumerate() {
             let at = format!("{} dependency #{} ({})", c.id, i + 1, d.component);
             let Some(target) = kb.component(&d.component) else {
@@ -201,16 +262,24 @@ fn every_reference_resolves() {
                 problems.push(format!("{at}: why is empty"));
             }
             if d.role.is_none() {
-                problems.push(format!("{at}: needs a role so the template can refer to it"));
+                problems.push(format!(
+                    "{at}: needs a role so the template can refer to it"
+                ));
             }
             for k in d.when.keys() {
                 if c.parameter(k).is_none() {
-                    problems.push(format!("{at}: `when` names unknown parameter `{k}` of {}", c.id));
+                    problems.push(format!(
+                        "{at}: `when` names unknown parameter `{k}` of {}",
+                        c.id
+                    ));
                 }
             }
             for (k, v) in &d.params {
                 match target.parameter(k) {
-                    None => problems.push(format!("{at}: `params` names unknown parameter `{k}` of {}", target.id)),
+                    None => problems.push(format!(
+                        "{at}: `params` names unknown parameter `{k}` of {}",
+                        target.id
+                    )),
                     Some(p) => {
                         if let Err(e) = value_ok(kb, p, v) {
                             problems.push(format!("{at}: `params.{k}` = {v} fails: {e}"));
@@ -219,14 +288,23 @@ fn every_reference_resolves() {
                 }
             }
             for k in d.at_least.keys() {
-                if target.parameter(k).is_none_or(|p| p.kind != ParamType::Integer) {
-                    problems.push(format!("{at}: `at_least` needs an integer parameter, `{k}` is not one of {}", target.id));
+                if target
+                    .parameter(k)
+                    .is_none_or(|p| p.kind != ParamType::Integer)
+                {
+                    problems.push(format!(
+                        "{at}: `at_least` needs an integer parameter, `{k}` is not one of {}",
+                        target.id
+                    ));
                 }
             }
         }
         if let Some(cp) = &c.count_param {
             if c.parameter(cp).is_none_or(|p| p.kind != ParamType::Integer) {
-                problems.push(format!("{}: count_param `{cp}` is not an integer parameter", c.id));
+                problems.push(format!(
+                    "{}: count_param `{cp}` is not an integer parameter",
+                    c.id
+                ));
             }
         }
         for inc in &c.includes {
@@ -256,7 +334,13 @@ fn every_reference_resolves() {
 #[test]
 fn required_dependencies_have_no_cycle() {
     let kb = kb();
-    fn visit<'a>(kb: &'a KnowledgeBase, id: &'a str, path: &mut Vec<&'a str>, done: &mut BTreeSet<&'a str>, problems: &mut Vec<String>) {
+    fn visit<'a>(
+        kb: &'a KnowledgeBase,
+        id: &'a str,
+        path: &mut Vec<&'a str>,
+        done: &mut BTreeSet<&'a str>,
+        problems: &mut Vec<String>,
+    ) {
         if done.contains(id) {
             return;
         }
@@ -289,7 +373,10 @@ fn synonyms_name_one_component_each() {
     for c in kb().components.values() {
         for s in &c.synonyms {
             if let Some(other) = owner.insert(s, &c.id) {
-                problems.push(format!("synonym {s:?} is claimed by both {other} and {}", c.id));
+                problems.push(format!(
+                    "synonym {s:?} is claimed by both {other} and {}",
+                    c.id
+                ));
             }
         }
     }
@@ -305,7 +392,10 @@ fn regions_are_unique_and_their_aliases_unambiguous() {
     for r in &kb.regions {
         let parts: Vec<&str> = r.code.split('-').collect();
         if parts.len() != 3 || parts[2].parse::<u8>().is_err() {
-            problems.push(format!("region code {:?} is not of the form xx-area-N", r.code));
+            problems.push(format!(
+                "region code {:?} is not of the form xx-area-N",
+                r.code
+            ));
         }
         if !codes.insert(&r.code) {
             problems.push(format!("region {} listed twice", r.code));
@@ -316,7 +406,15 @@ fn regions_are_unique_and_their_aliases_unambiguous() {
             }
         }
     }
-    for must in ["us-east-1", "eu-central-1", "ap-south-1", "ap-southeast-2", "ap-southeast-5", "eu-north-1", "sa-east-1"] {
+    for must in [
+        "us-east-1",
+        "eu-central-1",
+        "ap-south-1",
+        "ap-southeast-2",
+        "ap-southeast-5",
+        "eu-north-1",
+        "sa-east-1",
+    ] {
         if !codes.contains(&must.to_string()) {
             problems.push(format!("missing region {must}"));
         }
@@ -330,14 +428,27 @@ fn size_hints_point_at_known_types() {
     let mut problems = Vec::new();
     for h in &kb.size_hints {
         if !kb.instance_types.contains(&h.instance_type) {
-            problems.push(format!("size hint {}: {} is not an EC2 instance type", h.id, h.instance_type));
+            problems.push(format!(
+                "size hint {}: {} is not an EC2 instance type",
+                h.id, h.instance_type
+            ));
         }
         if !kb.db_instance_classes.contains(&h.db_instance_class) {
-            problems.push(format!("size hint {}: {} is not a DB instance class", h.id, h.db_instance_class));
+            problems.push(format!(
+                "size hint {}: {} is not a DB instance class",
+                h.id, h.db_instance_class
+            ));
         }
         for f in &h.families {
-            if !kb.instance_types.iter().any(|t| t.split('.').next() == Some(f.as_str())) {
-                problems.push(format!("size hint {}: no instance type of family {f}", h.id));
+            if !kb
+                .instance_types
+                .iter()
+                .any(|t| t.split('.').next() == Some(f.as_str()))
+            {
+                problems.push(format!(
+                    "size hint {}: no instance type of family {f}",
+                    h.id
+                ));
             }
         }
     }
@@ -348,12 +459,29 @@ fn size_hints_point_at_known_types() {
 /// hand edit (or a list typed from memory) fails here.
 #[test]
 fn instance_types_file_is_the_extractor_output() {
-    let text = tc_knowledge::file("instance_types.toml").expect("knowledge/instance_types.toml exists");
+    let text =
+        tc_knowledge::file("instance_types.toml").expect("knowledge/instance_types.toml exists");
     let parsed: toml::Value = toml::from_str(text).unwrap();
     let source = parsed["source"].as_str().expect("a `source` line");
-    let values: Vec<&str> = parsed["values"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
-    assert_eq!(tc_knowledge::sdk::render_instance_types(source, &values), text, "instance_types.toml was edited by hand; re-run the extractor");
-    for t in ["t3.micro", "m7i.large", "r7g.large", "c7i.large", "g5.xlarge", "p5.48xlarge"] {
+    let values: Vec<&str> = parsed["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        tc_knowledge::sdk::render_instance_types(source, &values),
+        text,
+        "instance_types.toml was edited by hand; re-run the extractor"
+    );
+    for t in [
+        "t3.micro",
+        "m7i.large",
+        "r7g.large",
+        "c7i.large",
+        "g5.xlarge",
+        "p5.48xlarge",
+    ] {
         assert!(values.contains(&t), "{t} missing from instance types");
     }
 }
@@ -376,7 +504,10 @@ fn instance_types_equal_the_sdk_enum() {
 fn every_component_template_exists_once_templates_arrive() {
     let dir = repo_root().join("templates");
     let has_templates = std::fs::read_dir(&dir)
-        .map(|rd| rd.flatten().any(|e| e.file_name().to_string_lossy().ends_with(".tf.j2")))
+        .map(|rd| {
+            rd.flatten()
+                .any(|e| e.file_name().to_string_lossy().ends_with(".tf.j2"))
+        })
         .unwrap_or(false);
     if !has_templates {
         eprintln!("templates/ has no .tf.j2 files yet: template check inactive");
