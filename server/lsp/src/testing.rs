@@ -351,6 +351,11 @@ impl TestClient {
             .or_else(|| std::fs::read_to_string(path).ok())
     }
 
+    /// Files the server edited that are not open and not saved yet.
+    pub fn unsaved_paths(&self) -> Vec<PathBuf> {
+        self.state.lock().unwrap().unsaved.keys().cloned().collect()
+    }
+
     pub fn version(&self, path: &Path) -> Option<i32> {
         self.state.lock().unwrap().buffers.get(path).map(|b| b.version)
     }

@@ -185,6 +185,9 @@ pub async fn write(server: &Server, id: &str) -> EditOutcome {
                 let why = response.failure_reason.unwrap_or_else(|| "the editor did not apply it".into());
                 tracing::info!("edit for conversation {id} refused ({why}); recomputing against the current text");
                 outcome.failure = Some(format!("The editor refused the edit: {why}."));
+                // A refusal usually means the buffer is newer than the edit: wait for its
+                // didChange so the next attempt sees the text the client has.
+                wait_for_versions(&server.shared, &prepared.awaited, settle).await;
             }
             Err(e) => {
                 outcome.failure = Some(format!("The editor could not apply the edit: {}.", e.message));

@@ -25,6 +25,29 @@ impl Harness {
         self.client.request("terraconverse/start", json!({ "request": request })).await.expect("start failed")
     }
 
+    /// Starts a conversation writing every block into one file of the folder.
+    pub async fn start_in(&self, request: &str, file: &str) -> Value {
+        let target = tc_lsp::testing::uri(&self.path(file));
+        self.client
+            .request("terraconverse/start", json!({ "request": request, "target": target }))
+            .await
+            .expect("start failed")
+    }
+
+    /// Every `.tf` file of the folder as the user sees it (buffers, unsaved edits, disk).
+    pub fn tf_texts(&self) -> std::collections::BTreeMap<String, String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.extend(self.client.unsaved_paths().iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())));
+        names.retain(|n| n.ends_with(".tf"));
+        names.sort();
+        names.dedup();
+        names.into_iter().filter_map(|n| self.client.text(&self.path(&n)).map(|t| (n, t))).collect()
+    }
+
     pub async fn answer(&self, id: &str, params: Value) -> Value {
         let mut p = params;
         p["conversation"] = json!(id);
