@@ -353,7 +353,12 @@ impl<'d, 'a> Evaluator<'d, 'a> {
                                 v.clone()
                             } else {
                                 match self.defs.variables.get(name) {
-                                    Some(Some(e)) => self.eval_depth(e, &Vec::new(), d),
+                                    // A null default means the module leaves the choice to
+                                    // its caller: unknown here, not "unset".
+                                    Some(Some(e)) => match self.eval_depth(e, &Vec::new(), d) {
+                                        Value::Null => Value::Unknown,
+                                        v => v,
+                                    },
                                     _ => Value::Unknown,
                                 }
                             };

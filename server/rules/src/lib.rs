@@ -8,7 +8,7 @@ mod fix;
 pub mod model;
 mod rules;
 
-pub use model::{Module, ParseError, Resource, SourceFile};
+pub use model::{split_blocks, Module, ParseCache, ParseError, Resource, SourceFile};
 use serde::Serialize;
 use std::ops::Range;
 
@@ -137,6 +137,14 @@ pub struct Report {
 /// on bad input: unparsable files are skipped and listed in `parse_errors`.
 pub fn check(files: &[(&str, &str)]) -> Report {
     let module = Module::new(files);
+    let findings = check_parsed(&module);
+    Report { findings, parse_errors: module.parse_errors }
+}
+
+/// Like [`check`], reusing parsed blocks from `cache` between calls. Keep one cache per
+/// module (directory) being edited; the language server checks on every change this way.
+pub fn check_cached(files: &[(&str, &str)], cache: &ParseCache) -> Report {
+    let module = Module::with_cache(files, cache);
     let findings = check_parsed(&module);
     Report { findings, parse_errors: module.parse_errors }
 }

@@ -9,7 +9,179 @@ use hcl_edit::structure::{Block, Body, Structure};
 use hcl_edit::visit::{self, Visit};
 use hcl_edit::Span;
 use std::collections::{BTreeMap, HashSet};
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::{Arc, Mutex};
+
+/// A parsed chunk: its body, or (line, column, message) of its syntax error.
+pub type Parsed = Result<Body, (usize, usize, String)>;
+
+/// Parsed top-level blocks keyed by their exact text. hcl-edit parses roughly 4 MB/s, so
+/// re-parsing a 40k-line file on every keystroke would take ~300 ms; with the cache only
+/// the edited block is parsed again. Entries not used by the latest check are dropped, so
+/// the cache holds at most the blocks of the files last checked.
+#[derive(Default)]
+pub struct ParseCache {
+    inner: Mutex<CacheInner>,
+}
+
+#[derive(Default)]
+struct CacheInner {
+    /// Chunk text → (generation it was last used in, parsed chunk).
+    map: HashMap<String, (u64, Arc<Parsed>), rustc_hash::FxBuildHasher>,
+    generation: u64,
+}
+
+impl ParseCache {
+    /// Starts a check: entries not used since the previous start are dropped.
+    fn begin(&self) {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let current = inner.generation;
+        inner.map.retain(|_, (g, _)| *g == current);
+        inner.generation += 1;
+    }
+    fn get_or_parse(&self, src: &str) -> Arc<Parsed> {
+        {
+            let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+            let generation = inner.generation;
+            if let Some((g, p)) = inner.map.get_mut(src) {
+                *g = generation;
+                return p.clone();
+            }
+        }
+        let parsed = Arc::new(
+            hcl_edit::parser::parse_body(src).map_err(|e| (e.location().line(), e.location().column(), e.message().to_string())),
+        );
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let generation = inner.generation;
+        inner.map.insert(src.to_string(), (generation, parsed.clone()));
+        parsed
+    }
+}
+
+/// Splits a file into chunks that each end after a top-level block's closing brace (and
+/// the rest of that line), so every chunk is a self-contained HCL body that hcl-edit
+/// parses on its own. This is only a boundary finder: it tracks strings (with `${…}` /
+/// `%{…}` templates), heredocs and comments so braces inside them don't count. Parsing
+/// block by block also keeps one unparsable block from hiding the rest of the file.
+pub fn split_blocks(text: &str) -> Vec<Range<usize>> {
+    #[derive(Clone, Copy)]
+    enum Ctx {
+        Code(usize),
+        Str,
+    }
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut stack = vec![Ctx::Code(0)];
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match *stack.last().unwrap() {
+            Ctx::Str => match c {
+                b'\\' => i += 1,
+                b'"' => {
+                    stack.pop();
+                }
+                b'$' | b'%' if b.get(i + 1) == Some(&b'{') => {
+                    if i > 0 && b[i - 1] == c {
+                        // `$${` / `%%{` escape a literal `${` / `%{`.
+                    } else {
+                        stack.push(Ctx::Code(0));
+                        i += 1;
+                    }
+                }
+                b'\n' => {
+                    // Unterminated string: give up on this chunk's structure.
+                    stack.pop();
+                }
+                _ => {}
+            },
+            Ctx::Code(depth) => match c {
+                b'#' => {
+                    while i < b.len() && b[i] != b'\n' {
+                        i += 1;
+                    }
+                    continue;
+                }
+                b'/' if b.get(i + 1) == Some(&b'/') => {
+                    while i < b.len() && b[i] != b'\n' {
+                        i += 1;
+                    }
+                    continue;
+                }
+                b'/' if b.get(i + 1) == Some(&b'*') => {
+                    i = text[i + 2..].find("*/").map(|e| i + 2 + e + 2).unwrap_or(b.len());
+                    continue;
+                }
+                b'"' => stack.push(Ctx::Str),
+                b'<' if b.get(i + 1) == Some(&b'<') => {
+                    // Heredoc: `<<ID` or `<<-ID`, body until a line that is just `ID`.
+                    let mut j = i + 2;
+                    if b.get(j) == Some(&b'-') {
+                        j += 1;
+                    }
+                    let id_start = j;
+                    while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
+                        j += 1;
+                    }
+                    if j > id_start && (j >= b.len() || b[j] == b'\n' || b[j] == b'\r') {
+                        let id = &text[id_start..j];
+                        let mut k = j;
+                        loop {
+                            let Some(nl) = text[k..].find('\n') else {
+                                k = b.len();
+                                break;
+                            };
+                            let line_start = k + nl + 1;
+                            let line_end = text[line_start..].find('\n').map(|e| line_start + e).unwrap_or(b.len());
+                            k = line_end;
+                            if text[line_start..line_end].trim() == id || line_end >= b.len() {
+                                break;
+                            }
+                        }
+                        i = k;
+                        continue;
+                    }
+                }
+                b'{' => {
+                    *stack.last_mut().unwrap() = Ctx::Code(depth + 1);
+                }
+                b'}' => {
+                    if depth == 0 {
+                        if stack.len() > 1 {
+                            // End of a template interpolation.
+                            stack.pop();
+                        }
+                    } else {
+                        *stack.last_mut().unwrap() = Ctx::Code(depth - 1);
+                        if depth == 1 && stack.len() == 1 {
+                            let end = text[i..].find('\n').map(|e| i + e + 1).unwrap_or(b.len());
+                            out.push(start..end);
+                            start = end;
+                            i = end;
+                            continue;
+                        }
+                    }
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    if start < b.len() {
+        if text[start..].trim().is_empty() && !out.is_empty() {
+            // Trailing blank lines belong to the last chunk.
+            out.last_mut().unwrap().end = b.len();
+        } else {
+            out.push(start..b.len());
+        }
+    }
+    if out.is_empty() {
+        out.push(0..b.len());
+    }
+    out
+}
 
 /// One file of a module, with its text and line index.
 #[derive(Debug, Clone)]
@@ -198,29 +370,45 @@ pub struct Module {
     pub files: Vec<SourceFile>,
     pub resources: Vec<Resource>,
     pub parse_errors: Vec<ParseError>,
+    /// `type.name` of resources referenced by module calls and outputs.
+    pub external_refs: HashSet<String>,
 }
 
 impl Module {
     /// Parses and evaluates the files of one module. Files that don't parse are reported in
     /// `parse_errors` and otherwise ignored.
     pub fn new(files: &[(&str, &str)]) -> Module {
+        Module::with_cache(files, &ParseCache::default())
+    }
+
+    /// Like [`Module::new`], reusing parsed top-level blocks from `cache` (see
+    /// [`ParseCache`]): after an edit only the changed blocks are parsed again.
+    pub fn with_cache(files: &[(&str, &str)], cache: &ParseCache) -> Module {
         let mut module = Module::default();
-        let mut bodies: Vec<(usize, Body)> = Vec::new();
+        // (file index, byte offset of the chunk in its file, parsed chunk)
+        let mut bodies: Vec<(usize, usize, Arc<Parsed>)> = Vec::new();
+        cache.begin();
         for (path, text) in files {
             let idx = module.files.len();
-            module.files.push(SourceFile::new(path, text));
-            match hcl_edit::parser::parse_body(text) {
-                Ok(body) => bodies.push((idx, body)),
-                Err(e) => module.parse_errors.push(ParseError {
-                    file: path.to_string(),
-                    line: e.location().line(),
-                    column: e.location().column(),
-                    message: e.message().to_string(),
-                }),
+            let file = SourceFile::new(path, text);
+            for chunk in split_blocks(text) {
+                let src = &text[chunk.clone()];
+                let parsed = cache.get_or_parse(src);
+                match &*parsed {
+                    Ok(_) => bodies.push((idx, chunk.start, parsed.clone())),
+                    Err((line, column, message)) => module.parse_errors.push(ParseError {
+                        file: path.to_string(),
+                        line: file.line_of(chunk.start) + line - 1,
+                        column: *column,
+                        message: message.clone(),
+                    }),
+                }
             }
+            module.files.push(file);
         }
         let mut defs = Defs::default();
-        for (_, body) in &bodies {
+        for (_, _, parsed) in &bodies {
+            let Ok(body) = &**parsed else { continue };
             for block in body.blocks() {
                 let label = block.labels.first().map(|l| l.as_str().to_string());
                 match (block.ident.value().as_str(), label) {
@@ -239,14 +427,32 @@ impl Module {
                 }
             }
         }
+        // What each local references, and what module calls and outputs reference:
+        // resources handed to a module or exported can't be judged unattached.
+        let mut local_refs: HashMap<String, RefCollector> = HashMap::new();
+        for (name, e) in &defs.locals {
+            let mut rc = RefCollector::default();
+            rc.visit_expr(e);
+            local_refs.insert(name.clone(), rc);
+        }
+        for (_, _, parsed) in &bodies {
+            let Ok(body) = &**parsed else { continue };
+            for block in body.blocks().filter(|b| matches!(b.ident.value().as_str(), "module" | "output")) {
+                let mut rc = RefCollector::default();
+                rc.visit_body(&block.body);
+                rc.resolve_locals(&local_refs);
+                module.external_refs.extend(rc.refs);
+            }
+        }
         let ev = Evaluator { defs: &defs };
-        for (fi, body) in &bodies {
+        for (fi, offset, parsed) in &bodies {
+            let Ok(body) = &**parsed else { continue };
             let file = &module.files[*fi];
             for block in body.blocks() {
                 if block.ident.value().as_str() != "resource" || block.labels.len() < 2 {
                     continue;
                 }
-                expand_resource(&ev, file, *fi, block, &mut module.resources);
+                expand_resource(&ev, file, *fi, *offset, block, &local_refs, &mut module.resources);
             }
         }
         module
@@ -267,14 +473,15 @@ impl Module {
     }
 }
 
-fn expand_resource(ev: &Evaluator, file: &SourceFile, fi: usize, block: &Block, out: &mut Vec<Resource>) {
+fn expand_resource(ev: &Evaluator, file: &SourceFile, fi: usize, offset: usize, block: &Block, local_refs: &HashMap<String, RefCollector>, out: &mut Vec<Resource>) {
     let rtype = block.labels[0].as_str().to_string();
     let name = block.labels[1].as_str().to_string();
-    let span = block.span().unwrap_or(0..0);
+    let span = shift(block.span(), offset);
     let start_line = file.line_of(span.start);
     let end_line = file.line_of(span.end.saturating_sub(1).max(span.start));
     let mut refs = RefCollector::default();
     refs.visit_body(&block.body);
+    refs.resolve_locals(local_refs);
     let suppressed = suppressions(file, start_line, end_line);
     let empty: Scope = Vec::new();
 
@@ -317,7 +524,7 @@ fn expand_resource(ev: &Evaluator, file: &SourceFile, fi: usize, block: &Block, 
         instances.push((None, Vec::new()));
     }
     for (key, scope) in instances {
-        let body = build_obj(ev, &block.body, &scope, span.clone(), false, false);
+        let body = build_obj(ev, &block.body, &scope, span.clone(), offset, false, false);
         out.push(Resource {
             rtype: rtype.clone(),
             name: name.clone(),
@@ -333,7 +540,11 @@ fn expand_resource(ev: &Evaluator, file: &SourceFile, fi: usize, block: &Block, 
 }
 
 /// Builds the evaluated tree of a block body.
-fn build_obj(ev: &Evaluator, body: &Body, scope: &Scope, span: Range<usize>, uncertain: bool, dynamic: bool) -> Obj {
+fn shift(span: Option<Range<usize>>, offset: usize) -> Range<usize> {
+    span.map(|r| r.start + offset..r.end + offset).unwrap_or(0..0)
+}
+
+fn build_obj(ev: &Evaluator, body: &Body, scope: &Scope, span: Range<usize>, offset: usize, uncertain: bool, dynamic: bool) -> Obj {
     let close = span.end.saturating_sub(1);
     let mut obj = Obj { span, close, uncertain, dynamic, ..Default::default() };
     for s in body.iter() {
@@ -343,16 +554,16 @@ fn build_obj(ev: &Evaluator, body: &Body, scope: &Scope, span: Range<usize>, unc
                 obj.attrs.push(Attr {
                     name: a.key.value().to_string(),
                     value,
-                    span: a.span().unwrap_or(0..0),
-                    value_span: a.value.span().unwrap_or(0..0),
+                    span: shift(a.span(), offset),
+                    value_span: shift(a.value.span(), offset),
                 });
             }
             Structure::Block(b) => {
-                let bspan = b.span().unwrap_or(0..0);
+                let bspan = shift(b.span(), offset);
                 if b.ident.value().as_str() == "dynamic" {
-                    expand_dynamic(ev, b, scope, bspan, &mut obj);
+                    expand_dynamic(ev, b, scope, bspan, offset, &mut obj);
                 } else {
-                    let child = build_obj(ev, &b.body, scope, bspan, uncertain, dynamic);
+                    let child = build_obj(ev, &b.body, scope, bspan, offset, uncertain, dynamic);
                     obj.blocks.push((b.ident.value().to_string(), child));
                 }
             }
@@ -364,7 +575,7 @@ fn build_obj(ev: &Evaluator, body: &Body, scope: &Scope, span: Range<usize>, unc
 /// Expands `dynamic "name" { for_each = …; iterator = it; content { … } }` into one block
 /// per element; with an unknown collection, into one block marked uncertain whose
 /// iterator-dependent attributes are unknown.
-fn expand_dynamic(ev: &Evaluator, b: &Block, scope: &Scope, span: Range<usize>, obj: &mut Obj) {
+fn expand_dynamic(ev: &Evaluator, b: &Block, scope: &Scope, span: Range<usize>, offset: usize, obj: &mut Obj) {
     let Some(label) = b.labels.first().map(|l| l.as_str().to_string()) else { return };
     let iter_name = b
         .body
@@ -389,14 +600,14 @@ fn expand_dynamic(ev: &Evaluator, b: &Block, scope: &Scope, span: Range<usize>, 
                 m.insert("key".to_string(), k);
                 m.insert("value".to_string(), v);
                 s.push((iter_name.clone(), Value::Map(m)));
-                let child = build_obj(ev, &content.body, &s, span.clone(), obj.uncertain, true);
+                let child = build_obj(ev, &content.body, &s, span.clone(), offset, obj.uncertain, true);
                 obj.blocks.push((label.clone(), child));
             }
         }
         None => {
             let mut s = scope.clone();
             s.push((iter_name, Value::Unknown));
-            let child = build_obj(ev, &content.body, &s, span, true, true);
+            let child = build_obj(ev, &content.body, &s, span, offset, true, true);
             obj.blocks.push((label, child));
         }
     }
@@ -406,6 +617,25 @@ fn expand_dynamic(ev: &Evaluator, b: &Block, scope: &Scope, span: Range<usize>, 
 #[derive(Default)]
 struct RefCollector {
     refs: HashSet<String>,
+    locals: HashSet<String>,
+}
+
+impl RefCollector {
+    /// Adds the resources referenced through `local.*` values (transitively), the way
+    /// checkov's graph connects a resource to what its locals point at.
+    fn resolve_locals(&mut self, local_refs: &HashMap<String, RefCollector>) {
+        let mut seen = HashSet::new();
+        let mut todo: Vec<String> = self.locals.iter().cloned().collect();
+        while let Some(l) = todo.pop() {
+            if !seen.insert(l.clone()) {
+                continue;
+            }
+            if let Some(r) = local_refs.get(&l) {
+                self.refs.extend(r.refs.iter().cloned());
+                todo.extend(r.locals.iter().cloned());
+            }
+        }
+    }
 }
 
 impl Visit for RefCollector {
@@ -420,7 +650,11 @@ impl Visit for RefCollector {
                     _ => None,
                 })
                 .collect();
-            if !["var", "local", "each", "count", "path", "terraform", "self"].contains(&root) {
+            if root == "local" {
+                if let Some(n) = names.first() {
+                    self.locals.insert(n.to_string());
+                }
+            } else if !["var", "each", "count", "path", "terraform", "self"].contains(&root) {
                 if root == "data" && names.len() >= 2 {
                     self.refs.insert(format!("data.{}.{}", names[0], names[1]));
                 } else if let Some(n) = names.first() {

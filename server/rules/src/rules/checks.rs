@@ -844,6 +844,9 @@ pub fn sg_attached(m: &Module, r: &Resource) -> Verdict {
     if connected(m, r, SG_USERS).next().is_some() {
         return Verdict::Pass;
     }
+    if m.external_refs.contains(&r.address()) {
+        return Verdict::Unknown;
+    }
     Verdict::Fail(Failure::new("No resource in this module uses the security group; remove it or attach it."))
 }
 
