@@ -132,3 +132,46 @@ pub fn describe(p: &Parameter, resource_key: &str, component_name: &str) -> Stri
     let q = p.question.trim().trim_end_matches('?').trim_end_matches('.');
     format!("{component_name} `{resource_key}`: {q}.")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn param(kind: ParamType, extra: &str) -> Parameter {
+        let text = format!("id = \"p\"\ntype = {:?}\nquestion = \"Q?\"\nwhy = \"W\"\n{extra}", serde_json::to_value(kind).unwrap().as_str().unwrap());
+        toml::from_str(&text).unwrap()
+    }
+
+    /// Each constraint of the knowledge base becomes the validation a user would
+    /// hit with a bad tfvars value, in Terraform 1.0 syntax.
+    #[test]
+    fn constraints_become_validation_blocks() {
+        let table: Vec<(Parameter, Value, &[&str])> = vec![
+            (param(ParamType::Integer, "min = 8\nmax = 16"), Value::from(20), &["var.x >= 8 && var.x <= 16", "floor(var.x) == var.x"]),
+            (param(ParamType::Port, ""), Value::from(443), &["var.x >= 0 && var.x <= 65535"]),
+            (param(ParamType::Enum, "allowed = [\"a\", \"b\"]"), Value::from("a"), &["contains([\"a\", \"b\"], var.x)", "The value must be one of: a, b."]),
+            (param(ParamType::Cidr, ""), Value::from("10.0.0.0/16"), &["can(cidrnetmask(var.x))"]),
+            (param(ParamType::CidrList, ""), Value::from(vec!["10.0.0.0/8"]), &["alltrue([for c in var.x : can(cidrnetmask(c))])"]),
+            (param(ParamType::String, "format = \"s3_bucket_name\""), Value::from(""), &["var.x == \"\" || can(regex("]),
+            (param(ParamType::PortList, ""), Value::from(vec![22]), &["alltrue([for p in var.x : floor(p) == p && p >= 1 && p <= 65535])"]),
+        ];
+        for (p, value, expected) in table {
+            let block = variable_block("x", "Description.", &p, &value);
+            for e in expected {
+                assert!(block.contains(e), "{:?}: {e:?} not in\n{block}", p.kind);
+            }
+            // Terraform 1.0 requires literal error messages that are sentences.
+            for line in block.lines().filter(|l| l.starts_with("error_message")) {
+                assert!(line.ends_with(".\"") && !line.contains("var."), "{line}");
+            }
+        }
+    }
+
+    #[test]
+    fn types_follow_parameter_types() {
+        assert_eq!(hcl_type(ParamType::Bool), "bool");
+        assert_eq!(hcl_type(ParamType::PortList), "list(number)");
+        assert_eq!(hcl_type(ParamType::StringList), "list(string)");
+        assert_eq!(hcl_type(ParamType::InstanceType), "string");
+    }
+}
