@@ -185,10 +185,11 @@ if expect == 'real' then
   end)
 
   h.test('real server: :TerraConverseStatus lists parameters, :TerraConverseCancel forgets the conversation', function()
+    -- Two answers (the region, then the database's safe defaults), then a pause.
     local asked = 0
     h.auto_ui(function(kind, _, arg)
       asked = asked + 1
-      if asked == 1 then
+      if asked <= 2 then
         if kind == 'input' then
           return ''
         end
@@ -199,13 +200,12 @@ if expect == 'real' then
         end
         return arg[1]
       end
-      -- Pause at the second question.
       return kind == 'input' and nil or 'Pause (resume with :TerraConverse)'
     end)
-    vim.cmd('TerraConverse an s3 bucket for backups')
+    vim.cmd('TerraConverse a postgres database')
     h.wait_for(function()
-      return asked >= 2 or conversation.state.complete or conversation.state.last_error
-    end, 60000, 'the second question')
+      return asked >= 3 or conversation.state.complete or conversation.state.last_error
+    end, 60000, 'the third question')
     h.eq(nil, conversation.state.last_error, 'the server answered with an error')
     local status
     tc.status(function(s)

@@ -106,6 +106,9 @@ h.test('an edit computed for an older buffer version is refused, a current one i
   h.eq(1, #stale)
   h.truthy(stale[1]:find('is at version 7, the edit was computed for 5', 1, true), stale[1])
   h.eq({}, client.stale_edits({ documentChanges = { { kind = 'create', uri = uri } } }), 'file operations are not versioned')
+  -- A buffer just opened is at version 0: an edit computed for it after it changed is stale too.
+  vim.lsp.util.buf_versions[bufnr] = 3
+  h.eq(1, #client.stale_edits(edit(0)), 'an edit for version 0 of a changed buffer is refused')
   vim.lsp.util.buf_versions[bufnr] = nil
   vim.cmd('bwipeout!')
 end)
@@ -152,6 +155,30 @@ h.test(':checkhealth terraconverse reports the missing binary with the fix', fun
   h.truthy(text:find('OK', 1, true) and text:find('Neovim 0.', 1, true), text)
   vim.cmd('bwipeout!')
   require('terraconverse').setup({})
+end)
+
+h.test('a question notification arriving after the answer that carried it is not asked again', function()
+  local asked = 0
+  vim.ui.select = function()
+    asked = asked + 1
+  end
+  vim.ui.input = vim.ui.select
+  local q = { id = 'db.engine', text = 'Engine?', choices = { 'postgres' }, default = 'postgres', progress = { current = 2, total = 5 } }
+  conversation.reset()
+  conversation.state.conversation = 'c1'
+  conversation.state.question = q
+  conversation.on_notification('question', { conversation = 'c1', question = vim.deepcopy(q), messages = { 'again' } })
+  conversation.on_notification('warnings', { conversation = 'c1', warnings = {} })
+  vim.wait(50, function() return false end)
+  h.eq(0, asked, 'the repeated question was asked again')
+  local later = vim.tbl_extend('force', vim.deepcopy(q), { id = 'db.size', progress = { current = 3, total = 5 } })
+  conversation.on_notification('question', { conversation = 'c1', question = later, messages = {} })
+  vim.wait(200, function() return asked > 0 end)
+  h.eq(1, asked, 'a new question (a resumed conversation) is asked')
+  conversation.on_notification('question', { conversation = 'c2', question = later, messages = {} })
+  vim.wait(50, function() return false end)
+  h.eq(1, asked, 'another conversation is ignored')
+  conversation.reset()
 end)
 
 h.test('lsp_config() gives nvim-lspconfig everything the conversation needs', function()

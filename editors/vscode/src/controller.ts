@@ -153,12 +153,23 @@ export class ChatController {
 
   onQuestion(params: QuestionParams): void {
     if (this.coveredByTurn(params.conversation)) return;
+    // The server sends the notification before its answer, but the two travel on
+    // different channels and may arrive in either order: one already shown is a repeat.
+    const shown = this.state.question;
+    if (
+      shown &&
+      this.conversation === params.conversation &&
+      shown.id === params.question.id &&
+      shown.progress.current === params.question.progress.current
+    )
+      return;
     this.conversation = params.conversation;
     this.post({ type: 'question', params });
   }
 
   onWarnings(params: WarningsParams): void {
     if (this.coveredByTurn(params.conversation)) return;
+    if (params.conversation === this.conversation && JSON.stringify(params.warnings) === JSON.stringify(this.state.warnings)) return;
     this.post({ type: 'warnings', params });
   }
 
@@ -170,7 +181,8 @@ export class ChatController {
       this.pendingFiles = params.files;
       return;
     }
-    this.post({ type: 'complete', params });
+    // After the turn that completed it, only the file list is new.
+    this.post({ type: 'complete', params: this.state.complete ? { ...params, messages: [] } : params });
   }
 
   onConflict(params: ConflictParams): void {

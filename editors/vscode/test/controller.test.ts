@@ -86,6 +86,35 @@ test('notifications that repeat a turn are not shown twice, and completion saves
   assert.deepEqual(s.entries[0], { kind: 'user', text: 'add a postgres database' });
 });
 
+test('notifications arriving after the answer they repeat are not shown twice', async () => {
+  // The server sends notifications before its answer, but they may arrive after it.
+  const h = harness();
+  const late: (() => void)[] = [];
+  const c = new ChatController(
+    {
+      async sendRequest<R>(method: string): Promise<R> {
+        if (method === Requests.status) return { ...turns[0], request: 'r', target: 'file:///ws', parameters: [] } as R;
+        const turn = method === Requests.start ? turns[0] : turns[2];
+        late.push(() => c.onQuestion({ conversation: 'c1', question: turn.question!, messages: turn.messages }));
+        if (turn.warnings.length) late.push(() => c.onWarnings({ conversation: 'c1', warnings: turn.warnings }));
+        return turn as R;
+      },
+    },
+    { defaultTarget: () => 'file:///ws' },
+  );
+  c.attachView({ post: (m) => void h.posted.push(m) });
+  await c.start(fixture.request);
+  late.splice(0).forEach((f) => f());
+  await c.answer({ text: 'yes' });
+  late.splice(0).forEach((f) => f());
+  assert.deepEqual(h.posted.filter((m) => m.type === 'question' || m.type === 'warnings'), []);
+  assert.equal(c.state.entries.filter((e) => e.kind === 'warning').length, 1);
+  assert.equal(c.state.entries.filter((e) => e.text === turns[0].messages[0]).length, 1);
+  c.onComplete({ conversation: 'c1', messages: ['All done.'], files: ['file:///ws/a.tf'] });
+  c.onComplete({ conversation: 'c1', messages: ['All done.'], files: ['file:///ws/a.tf'] });
+  assert.equal(c.state.entries.filter((e) => e.text === 'All done.').length, 1, 'a repeated completion adds nothing');
+});
+
 test('a question from the server outside a request is shown (a resumed conversation)', () => {
   const h = harness();
   h.controller.onQuestion({ conversation: 'c7', question: turns[1].question!, messages: ['Resumed.'] });

@@ -77,7 +77,17 @@ before(async () => {
   proc = spawn(BIN!, ['lsp'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', TERRACONVERSE_LLM: 'off' } });
   proc.stderr!.on('data', (d) => (stderr += d));
   conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-  conn.onRequest('workspace/applyEdit', (p: any) => applyEdit(p.edit));
+  // An editor answers applyEdit after its own bookkeeping, a moment after the didOpen /
+  // didChange notifications the edit caused. The server answers a refused edit by
+  // recomputing; with an immediate answer it can recompute before it has read those
+  // notifications for files the edit just created (reported to the server's owners),
+  // so this client answers after TC_APPLY_DELAY_MS (default 25; 0 shows the race).
+  const delay = Number(process.env.TC_APPLY_DELAY_MS ?? 25);
+  conn.onRequest('workspace/applyEdit', async (p: any) => {
+    const result = applyEdit(p.edit);
+    await new Promise((r) => setTimeout(r, delay));
+    return result;
+  });
   conn.onRequest('workspace/configuration', (p: any) => p.items.map(() => null));
   conn.onRequest('client/registerCapability', () => null);
   conn.onRequest('window/workDoneProgress/create', () => null);
@@ -161,7 +171,7 @@ test('the extension’s controller runs a whole conversation on defaults; valid 
   const status = await conn.sendRequest<StatusResult>(Requests.status, { conversation });
   assert.equal(status.complete, true);
   assert.ok(status.parameters.length > 0, 'status lists the collected parameters');
-  const list = await conn.sendRequest<ListResult>(Requests.list, null);
+  const list = await conn.sendRequest<ListResult>(Requests.list);
   assert.ok(list.conversations.some((c) => c.conversation === conversation && c.complete));
 });
 

@@ -72,7 +72,8 @@ function M.stale_edits(edit)
   for _, change in ipairs(edit.documentChanges or {}) do
     local doc = change.textDocument
     -- JSON null is nil on 0.7 but vim.NIL on newer versions: only numbers are versions.
-    if change.kind == nil and doc and type(doc.version) == 'number' and doc.version > 0 then
+    -- Version 0 is a real version (Neovim opens buffers at 0), though 0.7 skips it.
+    if change.kind == nil and doc and type(doc.version) == 'number' and doc.version >= 0 then
       local bufnr = vim.fn.bufnr(vim.uri_to_fname(doc.uri))
       if bufnr ~= -1 and vim.api.nvim_buf_is_loaded(bufnr) then
         local current = buffer_version(bufnr)

@@ -408,6 +408,12 @@ function M.on_notification(name, params)
     if M.state.conversation ~= nil and M.state.conversation ~= params.conversation then
       return
     end
+    -- The server sends the notification before its answer, but the two may arrive in
+    -- either order: a question already asked must not be asked (and answered) twice.
+    local shown = M.state.question
+    if shown and shown.id == params.question.id and shown.progress.current == params.question.progress.current then
+      return
+    end
     M.state.conversation = params.conversation
     for _, m in ipairs(params.messages or {}) do
       transcript.append('  ' .. m)
@@ -415,7 +421,8 @@ function M.on_notification(name, params)
     M.state.question = params.question
     record_question(params.question)
     vim.schedule(M.prompt)
-  elseif name == 'warnings' and not covered and params.conversation == M.state.conversation then
+  elseif name == 'warnings' and not covered and params.conversation == M.state.conversation
+    and not vim.deep_equal(params.warnings, M.state.warnings) then
     M.state.warnings = params.warnings
     for _, w in ipairs(params.warnings) do
       transcript.append(string.format('! %s: %s', w.rule, w.message))
