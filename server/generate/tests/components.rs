@@ -157,6 +157,11 @@ fn every_off_check_is_satisfiable_through_an_answer() {
     let mut problems = Vec::new();
     for c in components() {
         let stack = all_options_stack(&c.id);
+        // Components without options or enabling answers are already covered by
+        // `every_component_passes_terraform_and_checkov`.
+        if stack == example_stack(knowledge(), &c.id) {
+            continue;
+        }
         let generated = match tc_generate::generate(&stack) {
             Ok(g) => g,
             Err(e) => {
