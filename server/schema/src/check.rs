@@ -580,7 +580,8 @@ fn mismatch(expr: &Expression, ty: &Type) -> Option<&'static str> {
         (E::String(s), _) => match ty {
             Type::String => None,
             Type::Number => s.trim().parse::<f64>().is_err().then_some("a string that is not a number"),
-            Type::Bool => (!matches!(s.as_str(), "true" | "false")).then_some("a string that is not true or false"),
+            // Newer Terraform also converts "1" and "0"; accept them too.
+            Type::Bool => (!matches!(s.as_str(), "true" | "false" | "1" | "0")).then_some("a string that is not true or false"),
             _ => Some("a string"),
         },
         (E::Number(_), _) => match ty {

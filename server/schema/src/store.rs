@@ -170,7 +170,17 @@ impl Schema {
     /// `terraform providers schema -json` output, optionally gzip-compressed).
     pub fn from_bytes(bytes: Vec<u8>) -> Result<Schema, SchemaError> {
         if bytes.starts_with(MAGIC) {
-            return Schema::from_compact(Cow::Owned(bytes));
+            // A file from outside the binary is decoded in full now, so a damaged
+            // entry is a load error here and never a failure in the middle of an edit.
+            let schema = Schema::from_compact(Cow::Owned(bytes))?;
+            let entries = std::iter::once(&schema.provider)
+                .chain(schema.resources.values())
+                .chain(schema.data_sources.values());
+            for e in entries {
+                let b = schema.try_decode(e)?;
+                let _ = e.cell.set(b);
+            }
+            return Ok(schema);
         }
         let json = if bytes.starts_with(&[0x1f, 0x8b]) {
             let mut out = Vec::new();
@@ -280,16 +290,20 @@ impl Schema {
         out
     }
 
+    fn try_decode(&self, e: &Entry) -> Result<BlockSchema, SchemaError> {
+        let (off, len) = e.range;
+        let raw = &self.body[off as usize..(off + len) as usize];
+        let json = inflate(raw)?;
+        serde_json::from_slice(&json).map_err(|err| SchemaError::Invalid(format!("bad schema entry: {err}")))
+    }
+
     fn decode<'a>(&'a self, e: &'a Entry) -> &'a BlockSchema {
-        e.cell.get_or_init(|| {
-            let (off, len) = e.range;
-            let raw = &self.body[off as usize..(off + len) as usize];
-            // The container was validated when opened; a failure here means the
-            // file was corrupted in a way the header could not show. An empty block
-            // makes every argument "unknown", so say loudly what happened instead.
-            let json = inflate(raw).expect("schema entry inflates");
-            serde_json::from_slice(&json).expect("schema entry parses")
-        })
+        // Only the embedded container is decoded lazily, and tc_schema's tests
+        // decode every one of its entries; files from elsewhere are decoded in
+        // full by `from_bytes`. An empty block would make every argument
+        // "unknown", so a failure here must be loud.
+        e.cell
+            .get_or_init(|| self.try_decode(e).expect("the embedded schema entries decode"))
     }
 
     pub fn info(&self) -> &SchemaInfo {

@@ -220,6 +220,12 @@ fn bad_schema_files_say_what_is_wrong() {
     assert!(e.to_string().contains("terraform providers schema -json"), "{e}");
     let e = Schema::from_bytes(br#"{"provider_schemas": {"registry.terraform.io/hashicorp/google": {}}}"#.to_vec()).unwrap_err();
     assert!(matches!(e, SchemaError::NoAwsProvider), "{e}");
+    // A damaged container is refused at load time, not at first use.
+    let mut damaged = tc_schema::embedded_bytes().to_vec();
+    let n = damaged.len();
+    damaged[n - 40..].fill(0);
+    let e = Schema::from_bytes(damaged).unwrap_err();
+    assert!(matches!(e, SchemaError::Invalid(_)), "{e}");
     let e = Schema::load_path(std::path::Path::new("/nonexistent/schema.json")).unwrap_err();
     assert!(e.to_string().contains("/nonexistent/schema.json"), "{e}");
 }
