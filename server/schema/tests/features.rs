@@ -326,3 +326,43 @@ fn hover_describes_types_arguments_and_blocks() {
     let (text, at) = cursor("resource \"aws_vpc\" \"v\" {\n  cidr_block = \"10.0.0.0/16\" |\n}\n");
     assert!(hover(embedded(), &text, at).is_none());
 }
+
+#[test]
+fn provider_block_completes_its_own_arguments() {
+    let (text, at) = cursor("provider \"aws\" {\n  reg|\n}\n");
+    let items = complete(embedded(), &text, at);
+    assert_eq!(items.first().map(|i| i.label.as_str()), Some("region"), "{items:#?}");
+    assert!(items.iter().all(|i| i.kind != CompletionKind::MetaArgument));
+}
+
+#[test]
+fn the_schema_can_be_shared_across_language_server_tasks() {
+    fn shareable<T: Send + Sync + 'static>(_: &T) {}
+    shareable(embedded());
+}
+
+/// Completion, hover and checking must never panic, whatever the cursor position or
+/// the state of the text (CRLF line ends, non-ASCII text, half-typed lines).
+#[test]
+fn no_offset_of_odd_text_makes_anything_panic() {
+    let texts = [
+        "resource \"aws_instance\" \"web\" {\r\n  ami = \"ami-1\" # café ☕\r\n  root_block_device {\r\n    volume_size = 8\r\n  }\r\n  tags = { Name = \"é\" }\r\n}\r\n",
+        "resource \"aws_instance\" \"web\" {\n  instance_type = \"t3.\n  dynamic \"ebs_block_device\" {\n    for_each = []\n    content {\n      dev\n    }\n  }\n",
+        "data \"aws_ami\" \"x\" {\n  filter {\n    name = \"n\"\n  }\n}\nresource \"\n",
+        "}\n{\nresource aws_vpc v { cidr_block = 1 }\nprovider \"aws\" { region = \"eu-\" }",
+    ];
+    let s = embedded();
+    for text in texts {
+        let _ = check(s, text);
+        for at in 0..=text.len() + 1 {
+            let items = complete(s, text, at);
+            for i in &items {
+                assert!(i.replace.start <= i.replace.end && i.replace.end <= text.len(), "{i:?} at {at}");
+                assert!(text.is_char_boundary(i.replace.start) && text.is_char_boundary(i.replace.end));
+            }
+            if let Some(h) = hover(s, text, at) {
+                assert!(h.span.end <= text.len());
+            }
+        }
+    }
+}
