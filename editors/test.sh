@@ -124,12 +124,16 @@ if [ "${TC_SKIP_REAL:-}" != 1 ]; then
     export TC_SERVER_BIN="$BIN"
     node_tests "VS Code client stack against the real server" out/test/realServer.e2e.js
     if step "vsce package with the server bundled" bash -c "cd '$VSCODE' && node scripts/package.mjs --server '$BIN' --out '$LOG_DIR/bundled.vsix'"; then
+      echo "terraconverse-linux-x64.vsix (debug server bundled): $(stat -c %s "$LOG_DIR/bundled.vsix") bytes"
       step "bundled vsix contents" bash "$VSCODE/scripts/check-vsix.sh" "$LOG_DIR/bundled.vsix" extension/bin/terraconverse
     fi
-    WS=$(mktemp -d)
-    TC_SERVER_CMD="[\"$BIN\",\"lsp\"]" TC_WORKSPACE="$WS" TC_EXPECT=real \
-      nvim_spec "Neovim end to end (real server)" "$NVIM_DIR/tests/e2e_spec.lua"
-    rm -rf "$WS"
+    for NVIM in "$(command -v nvim)" "$NEW_NVIM"; do
+      [ -x "$NVIM" ] || continue
+      WS=$(mktemp -d)
+      TC_SERVER_CMD="[\"$BIN\",\"lsp\"]" TC_WORKSPACE="$WS" TC_EXPECT=real \
+        nvim_spec "Neovim end to end, real server ($("$NVIM" --version | head -1))" "$NVIM_DIR/tests/e2e_spec.lua"
+      rm -rf "$WS"
+    done
   fi
 fi
 
