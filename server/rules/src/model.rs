@@ -49,14 +49,49 @@ impl ParseCache {
                 return p.clone();
             }
         }
-        let parsed = Arc::new(
-            hcl_edit::parser::parse_body(src).map_err(|e| (e.location().line(), e.location().column(), e.message().to_string())),
-        );
+        let parsed = Arc::new(parse_chunk(src));
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let generation = inner.generation;
         inner.map.insert(src.to_string(), (generation, parsed.clone()));
         parsed
     }
+}
+
+/// Parses one chunk. Terraform accepts repeated keys in an object constructor (the last
+/// one wins) but hcl-edit rejects them; such a key is renamed to an unused name of the
+/// same length (so every span stays valid) and parsing is retried. The renamed entry is
+/// then ignored by the rules, which only read resource blocks.
+fn parse_chunk(src: &str) -> Parsed {
+    let mut text = std::borrow::Cow::Borrowed(src);
+    for attempt in 0..32u32 {
+        match hcl_edit::parser::parse_body(&text) {
+            Ok(body) => return Ok(body),
+            Err(e) => {
+                let (line, column) = (e.location().line(), e.location().column());
+                let err = || Err((line, column, e.message().to_string()));
+                if !e.message().contains("redefined object key") {
+                    return err();
+                }
+                let line_start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+                let start = line_start + column.saturating_sub(1);
+                let bytes = text.as_bytes();
+                let len = bytes[start.min(bytes.len())..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'_' || **c == b'-').count();
+                if len == 0 {
+                    return err();
+                }
+                // `_` plus the attempt number in base 36, padded/truncated to the key's length.
+                let mut name = format!("_{}", char::from_digit(attempt % 36, 36).unwrap());
+                while name.len() < len {
+                    name.push('_');
+                }
+                name.truncate(len);
+                let mut owned = text.into_owned();
+                owned.replace_range(start..start + len, &name);
+                text = std::borrow::Cow::Owned(owned);
+            }
+        }
+    }
+    hcl_edit::parser::parse_body(&text).map_err(|e| (e.location().line(), e.location().column(), e.message().to_string()))
 }
 
 /// Splits a file into chunks that each end after a top-level block's closing brace (and
@@ -704,4 +739,31 @@ fn suppressions(file: &SourceFile, start_line: usize, end_line: usize) -> Vec<St
         scan(file.line_text(l));
     }
     ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_object_keys_do_not_hide_the_block() {
+        // Valid Terraform (the last key wins) that hcl-edit alone rejects.
+        let text = "module \"m\" {\n  source = \"./m\"\n  tg = {\n    port = 80\n    port = 81\n  }\n}\n\nresource \"aws_ebs_volume\" \"v\" {\n  size = 1\n  tags = {\n    a = 1\n    a = 2\n  }\n}\n";
+        let m = Module::new(&[("main.tf", text)]);
+        assert!(m.parse_errors.is_empty(), "{:?}", m.parse_errors);
+        assert_eq!(m.resources.len(), 1);
+        // Spans still point into the original text.
+        let r = &m.resources[0];
+        assert_eq!(&text[r.body.attr("size").unwrap().span.clone()], "size = 1");
+    }
+
+    #[test]
+    fn a_broken_block_does_not_hide_the_others() {
+        let text = "resource \"aws_kms_key\" \"b\" {\n  description = \"\"\n}\n\nresource \"aws_kms_key\" \"a\" {\n  description = \n}\n";
+        let m = Module::new(&[("main.tf", text)]);
+        assert_eq!(m.parse_errors.len(), 1);
+        // The error is on the broken block's own line, counted from the file start.
+        assert_eq!(m.parse_errors[0].line, 6);
+        assert_eq!(m.resources.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["b"]);
+    }
 }

@@ -87,6 +87,9 @@ fn no_finding_where_checkov_passes() {
     for (dir, files) in modules() {
         let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
         let report = tc_rules::check(&refs);
+        // Every corpus file is valid Terraform, including object constructors with repeated
+        // keys that hcl-edit alone rejects.
+        assert!(report.parse_errors.is_empty(), "{dir}: {:?}", report.parse_errors);
         for f in report.findings {
             total += 1;
             let file = format!("{dir}/{}", f.file);
