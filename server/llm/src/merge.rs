@@ -6,8 +6,9 @@
 //! - component ids and parameter ids must exist in the knowledge base;
 //! - values must have the parameter's type (enum values in its allowed list,
 //!   CIDRs that parse, ports in range, regions the knowledge base knows);
-//! - stated values (text, numbers, CIDRs) must appear in the user's own words, so
-//!   a model talked into "open port 22 to everyone" cannot add `0.0.0.0/0`;
+//! - stated values (text, numbers, CIDRs) must appear in the user's own words, and
+//!   not only right after a negation, so a model talked into "open port 22 to
+//!   everyone" cannot add `0.0.0.0/0`, nor read it from "(NOT 0.0.0.0/0)";
 //! - an exclusion must name a component the user mentioned, and never removes
 //!   anything that was requested.
 //!
@@ -294,14 +295,24 @@ fn grounded(said: &str, p: &Parameter, v: &Value) -> Result<(), String> {
         Value::Array(a) => a.iter().map(value_text).collect(),
         other => vec![value_text(other)],
     };
-    let padded = format!(" {said} ");
+    let words: Vec<&str> = said.split(' ').collect();
     for item in items {
         let item = normalise(&item);
-        if item.is_empty() || !padded.contains(&format!(" {item} ")) {
+        let phrase: Vec<&str> = item.split(' ').collect();
+        let places: Vec<usize> = (0..words.len()).filter(|&i| !item.is_empty() && words[i..].starts_with(&phrase)).collect();
+        if places.is_empty() {
             return Err(format!("`{item}` does not appear in the request"));
+        }
+        if places.iter().all(|&i| negated(&words, i)) {
+            return Err(format!("the request says not `{item}`"));
         }
     }
     Ok(())
+}
+
+/// Whether a negation stands within [`NEGATION_REACH`] words before `words[i]`.
+fn negated(words: &[&str], i: usize) -> bool {
+    words[i.saturating_sub(NEGATION_REACH)..i].iter().any(|w| NEGATIONS.contains(w))
 }
 
 /// Words that, shortly before a component's name, say the user does not want it
@@ -325,9 +336,7 @@ fn mentions_negated(said: &str, c: &Component) -> bool {
         .collect();
     names.iter().any(|name| {
         let phrase: Vec<&str> = name.split(' ').collect();
-        (0..words.len()).filter(|&i| words[i..].starts_with(&phrase)).any(|i| {
-            words[i.saturating_sub(NEGATION_REACH)..i].iter().any(|w| NEGATIONS.contains(w))
-        })
+        (0..words.len()).filter(|&i| words[i..].starts_with(&phrase)).any(|i| negated(&words, i))
     })
 }
 
@@ -397,6 +406,8 @@ mod tests {
             ("a multi-az db", json!({"multi_az": true}), vec!["multi_az"]),
             ("a db on port 5433", json!({"port": "5433"}), vec!["port"]),
             ("a db on port 5433", json!({"port": 70000}), vec![]),
+            ("a db on port 5433, not 5432", json!({"port": 5432}), vec![]),
+            ("not 5432 today, but next week we move it to 5432", json!({"port": 5432}), vec!["port"]),
         ];
         for (text, params, kept) in cases {
             let out = merge(kb, text, &Intent::default(), &proposal(params.clone()));
