@@ -50,7 +50,12 @@ fn median(c: &mut Criterion) {
     samples.sort();
     let median = samples[samples.len() / 2];
     let p95 = samples[samples.len() * 95 / 100];
-    println!("median intent+plan per request: {:.1} µs (p95 {:.1} µs, {} samples; target ≤ 1000 µs)", median.as_secs_f64() * 1e6, p95.as_secs_f64() * 1e6, samples.len());
+    println!(
+        "median intent+plan per request: {:.1} µs (p95 {:.1} µs, {} samples; target ≤ 1000 µs)",
+        median.as_secs_f64() * 1e6,
+        p95.as_secs_f64() * 1e6,
+        samples.len()
+    );
 }
 
 criterion_group!(benches, bench, median);

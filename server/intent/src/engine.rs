@@ -824,7 +824,10 @@ fn apply_entities(
         (start.saturating_sub(4)..start).any(|i| {
             matches!(
                 toks[i].text.as_str(),
-                "from"
+                "allowing"
+                    | "allows"
+                    | "permit"
+                    | "from"
                     | "allow"
                     | "allowed"
                     | "only"
@@ -885,7 +888,8 @@ fn apply_entities(
                             .any(|dep| dep.component == "security_group")
                     })
                 });
-                let to_sg = (*by_protocol && server_like)
+                let has_sg = comps.iter().any(|c| c.id == "security_group");
+                let to_sg = (*by_protocol && (server_like || has_sg))
                     || (!*by_protocol
                         && (ingress_cue(e.start)
                             || comps.iter().any(|c| c.id == "security_group")));
@@ -911,14 +915,28 @@ fn apply_entities(
                     }
                 }
             }
-            EntityKind::InstanceType(t) => set_nearest_or_imply(
+            EntityKind::InstanceType(t) => {
+                let takes = |p: &tc_knowledge::Parameter| {
+                    p.kind == ParamType::InstanceType || p.id == "instance_types"
+                };
+                set_nearest_or_imply(
+                    kb,
+                    comps,
+                    e.start,
+                    &text,
+                    takes,
+                    "ec2_instance",
+                    Value::from(t.clone()),
+                );
+            }
+            EntityKind::AmiId(id) => set_nearest_or_imply(
                 kb,
                 comps,
                 e.start,
                 &text,
-                |p| p.kind == ParamType::InstanceType,
+                |p| p.format == Some(Format::AmiId),
                 "ec2_instance",
-                Value::from(t.clone()),
+                Value::from(id.clone()),
             ),
             EntityKind::DbInstanceClass(t) => set_nearest_or_imply(
                 kb,
@@ -1041,7 +1059,15 @@ fn set_nearest_or_imply(
     let ci = nearest(comps, pos, |c| has_param(kb, c, pred).is_some())
         .unwrap_or_else(|| add_comp(comps, implied, pos, None, text));
     if let Some(param) = has_param(kb, &comps[ci], pred) {
-        comps[ci].params.insert(param, v);
+        let list = kb
+            .component(&comps[ci].id)
+            .and_then(|d| d.parameter(&param))
+            .is_some_and(|p| p.kind == ParamType::StringList);
+        if list {
+            comps[ci].params.insert(param, Value::Array(vec![v]));
+        } else {
+            comps[ci].params.insert(param, v);
+        }
     }
 }
 

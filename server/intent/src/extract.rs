@@ -18,6 +18,8 @@ pub enum EntityKind {
     Domain(String),
     /// A name given with "called" or "named".
     Name(String),
+    /// An AMI id such as `ami-0123456789abcdef0`.
+    AmiId(String),
     /// An EventBridge schedule expression.
     Schedule(String),
     /// Ports named explicitly ("port 8080") or by protocol ("ssh" → 22).
@@ -63,6 +65,7 @@ pub fn entities(norm: &str, tokens: &[Token], kb: &KnowledgeBase) -> Vec<Entity>
     let mut out = Vec::new();
     chunk_entities(norm, tokens, kb, &mut out);
     schedule(tokens, &mut out);
+    anywhere(tokens, &mut out);
     ports(tokens, &out.clone(), &mut out);
     quantities(tokens, &out.clone(), &mut out);
     out.sort_by_key(|e| e.start);
@@ -112,6 +115,10 @@ fn chunk_entities(norm: &str, tokens: &[Token], kb: &KnowledgeBase, out: &mut Ve
             Some(EntityKind::Cidr(net.to_string()))
         } else if let Ok(ip) = chunk.parse::<std::net::IpAddr>() {
             Some(EntityKind::Cidr(ipnet::IpNet::from(ip).to_string()))
+        } else if chunk.strip_prefix("ami-").is_some_and(|h| {
+            (8..=17).contains(&h.len()) && h.chars().all(|c| c.is_ascii_hexdigit())
+        }) {
+            Some(EntityKind::AmiId(chunk.to_string()))
         } else if kb.instance_types.iter().any(|t| t == chunk) {
             Some(EntityKind::InstanceType(chunk.to_string()))
         } else if kb.db_instance_classes.iter().any(|t| t == chunk) {
@@ -170,6 +177,31 @@ fn chunk_entities(norm: &str, tokens: &[Token], kb: &KnowledgeBase, out: &mut Ve
                     }
                 }
             }
+        }
+    }
+}
+
+/// "from anywhere", "from the internet", "open to the world": every IPv4 address.
+fn anywhere(tokens: &[Token], out: &mut Vec<Entity>) {
+    for i in 0..tokens.len() {
+        if !matches!(tokens[i].text.as_str(), "from" | "to") {
+            continue;
+        }
+        let mut j = i + 1;
+        if tokens.get(j).is_some_and(|t| t.text == "the") {
+            j += 1;
+        }
+        if tokens.get(j).is_some_and(|t| {
+            matches!(
+                t.text.as_str(),
+                "anywhere" | "everywhere" | "internet" | "world" | "everyone" | "anyone"
+            )
+        }) {
+            out.push(Entity {
+                kind: EntityKind::Cidr("0.0.0.0/0".into()),
+                start: i,
+                end: j + 1,
+            });
         }
     }
 }
@@ -415,9 +447,28 @@ fn ports(tokens: &[Token], seen: &[Entity], out: &mut Vec<Entity>) {
                 continue;
             }
         }
+        // "ssh" and "rdp" always name their port; "http(s)" only when traffic is
+        // being allowed ("allow https from anywhere"), else it is about TLS.
+        let allowing = (i.saturating_sub(2)..i).any(|j| {
+            matches!(
+                tokens[j].text.as_str(),
+                "allow"
+                    | "allowing"
+                    | "allows"
+                    | "open"
+                    | "opening"
+                    | "permit"
+                    | "inbound"
+                    | "ingress"
+                    | "accept"
+                    | "accepting"
+            )
+        }) || tokens.get(i + 1).is_some_and(|n| n.text == "from");
         let proto = match t {
             "ssh" => Some(22),
             "rdp" => Some(3389),
+            "https" if allowing => Some(443),
+            "http" if allowing => Some(80),
             _ => None,
         };
         if let Some(p) = proto {
