@@ -108,3 +108,29 @@ fn no_finding_where_checkov_passes() {
     undocumented.dedup();
     assert!(undocumented.is_empty(), "findings where checkov passes, not in docs/rules-disagreements.md:\n{}", undocumented.join("\n"));
 }
+
+/// Half-typed files (every corpus file cut at many points, as while typing) never make
+/// the engine panic: broken blocks become parse errors and the rest is still checked.
+#[test]
+fn truncated_files_never_panic() {
+    let mut runs = 0;
+    for files in modules().values().take(40) {
+        for (name, text) in files {
+            let step = (text.len() / 25).max(1);
+            let mut cut = 0;
+            while cut < text.len() {
+                while !text.is_char_boundary(cut) {
+                    cut += 1;
+                }
+                let part = &text[..cut];
+                let report = tc_rules::check(&[(name.as_str(), part)]);
+                for f in &report.findings {
+                    assert!(f.range.end <= part.len(), "{name}@{cut}: range outside the text");
+                }
+                runs += 1;
+                cut += step;
+            }
+        }
+    }
+    assert!(runs > 1000, "{runs}");
+}
