@@ -18,4 +18,4 @@ pub use check::{check, check_body, did_you_mean, Diagnostic, DiagnosticKind, Sev
 pub use complete::{complete, CompletionItem, CompletionKind};
 pub use hover::{hover, registry_url, Hover};
 pub use model::{AttributeSchema, BlockSchema, Nesting, NestedBlockSchema, Type};
-pub use store::{embedded, embedded_bytes, EntityKind, Schema, SchemaError, SchemaInfo};
+pub use store::{embedded, embedded_bytes, EntityKind, Schema, SchemaError, SchemaInfo, WORKSPACE_SCHEMA_FILES};

@@ -89,6 +89,11 @@ impl std::fmt::Debug for Schema {
     }
 }
 
+/// Where a workspace may keep `terraform providers schema -json` output, in order
+/// of preference: `terraform init` itself stores no schema, so users (or the editor
+/// integration) save it with `terraform providers schema -json > .terraform/providers-schema.json`.
+pub const WORKSPACE_SCHEMA_FILES: &[&str] = &[".terraform/providers-schema.json", "providers-schema.json"];
+
 /// The schema built into the binary (see `docs/schema.md` for how it is made).
 static EMBEDDED_BYTES: &[u8] = include_bytes!("../data/aws-provider.tcschema");
 
@@ -164,6 +169,17 @@ impl Schema {
             source,
         })?;
         Schema::from_bytes(bytes)
+    }
+
+    /// The workspace's own schema, if it saved one at a conventional place (see
+    /// [`WORKSPACE_SCHEMA_FILES`]): `None` when there is none, an error when one is
+    /// there but unusable (the caller should say so and fall back to [`embedded`]).
+    pub fn load_workspace(root: &Path) -> Option<Result<Schema, SchemaError>> {
+        WORKSPACE_SCHEMA_FILES
+            .iter()
+            .map(|f| root.join(f))
+            .find(|p| p.is_file())
+            .map(|p| Schema::load_path(&p))
     }
 
     /// Loads a schema from bytes, detecting the format (compact container, or

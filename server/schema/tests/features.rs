@@ -366,3 +366,16 @@ fn no_offset_of_odd_text_makes_anything_panic() {
         }
     }
 }
+
+#[test]
+fn a_schema_saved_in_the_workspace_is_found_and_preferred() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(Schema::load_workspace(dir.path()).is_none(), "nothing saved yet");
+    std::fs::create_dir(dir.path().join(".terraform")).unwrap();
+    std::fs::write(dir.path().join(".terraform/providers-schema.json"), TF_JSON).unwrap();
+    let s = Schema::load_workspace(dir.path()).expect("found").expect("loads");
+    assert!(s.resource("aws_thing").is_some());
+    std::fs::write(dir.path().join(".terraform/providers-schema.json"), "{}").unwrap();
+    let e = Schema::load_workspace(dir.path()).expect("found").unwrap_err();
+    assert!(e.to_string().contains("provider_schemas"), "{e}");
+}
