@@ -147,6 +147,19 @@ fn connected<'a>(m: &'a Module, r: &'a Resource, types: &'a [&'a str]) -> impl I
     m.of_type(types).filter(move |o| o.references(&addr) || r.references(&o.address()))
 }
 
+/// A free name for a companion resource of `rtype` named after `r` (`name`, `name_2`, …),
+/// so a fix never declares a resource twice.
+fn companion_name(m: &Module, rtype: &str, r: &Resource) -> String {
+    let taken = |n: &str| m.resources.iter().any(|o| o.rtype == rtype && o.name == n);
+    let mut name = r.name.clone();
+    let mut i = 2;
+    while taken(&name) {
+        name = format!("{}_{i}", r.name);
+        i += 1;
+    }
+    name
+}
+
 // ---------------------------------------------------------------- load balancers
 
 pub fn alb_https(_m: &Module, r: &Resource) -> Verdict {
@@ -856,11 +869,14 @@ pub fn vpc_flow_logs(m: &Module, r: &Resource) -> Verdict {
         return Verdict::Pass;
     }
     let name = &r.name;
+    let new_name = companion_name(m, "aws_flow_log", r);
     let text = format!(
-        "resource \"aws_flow_log\" \"{name}\" {{\n  vpc_id               = {}.{name}.id\n  traffic_type         = \"ALL\"\n  log_destination_type = \"cloud-watch-logs\"\n  log_destination      = \"\" # TODO: ARN of the CloudWatch log group\n  iam_role_arn         = \"\" # TODO: role allowed to write to it\n}}",
+        "resource \"aws_flow_log\" \"{new_name}\" {{\n  vpc_id               = {}.{name}.id\n  traffic_type         = \"ALL\"\n  log_destination_type = \"cloud-watch-logs\"\n  log_destination      = \"\" # TODO: ARN of the CloudWatch log group\n  iam_role_arn         = \"\" # TODO: role allowed to write to it\n}}",
         r.rtype
     );
-    Verdict::Fail(Failure::new("The VPC has no flow log: network traffic is not recorded.").fix(Some(add_after(m, r, &text, "Add an aws_flow_log for this VPC"))))
+    // With count/for_each the companion needs its own expansion: no automatic fix.
+    let fix = r.key.is_none().then(|| add_after(m, r, &text, "Add an aws_flow_log for this VPC"));
+    Verdict::Fail(Failure::new("The VPC has no flow log: network traffic is not recorded.").fix(fix))
 }
 
 /// CKV2_AWS_12: the VPC needs an `aws_default_security_group` with no rules at all.
@@ -868,10 +884,11 @@ pub fn vpc_default_sg(m: &Module, r: &Resource) -> Verdict {
     let dsgs: Vec<&Resource> = connected(m, r, &["aws_default_security_group"]).collect();
     if dsgs.is_empty() {
         let name = &r.name;
-        let text = format!("resource \"aws_default_security_group\" \"{name}\" {{\n  vpc_id = {}.{name}.id\n}}", r.rtype);
+        let new_name = companion_name(m, "aws_default_security_group", r);
+        let text = format!("resource \"aws_default_security_group\" \"{new_name}\" {{\n  vpc_id = {}.{name}.id\n}}", r.rtype);
         return Verdict::Fail(
             Failure::new("The VPC's default security group is not managed, so it keeps allowing traffic between its members and all egress.")
-                .fix(Some(add_after(m, r, &text, "Add an aws_default_security_group without rules"))),
+                .fix(r.key.is_none().then(|| add_after(m, r, &text, "Add an aws_default_security_group without rules"))),
         );
     }
     for d in &dsgs {
@@ -967,7 +984,8 @@ pub fn s3_versioning(m: &Module, r: &Resource) -> Verdict {
         let key = r.key.is_some();
         let target = if key { format!("{}.{name}[0].id", r.rtype) } else { format!("{}.{name}.id", r.rtype) };
         let text = format!(
-            "resource \"aws_s3_bucket_versioning\" \"{name}\" {{\n  bucket = {target}\n\n  versioning_configuration {{\n    status = \"Enabled\"\n  }}\n}}"
+            "resource \"aws_s3_bucket_versioning\" \"{}\" {{\n  bucket = {target}\n\n  versioning_configuration {{\n    status = \"Enabled\"\n  }}\n}}",
+            companion_name(m, "aws_s3_bucket_versioning", r)
         );
         add_after(m, r, &text, "Add an aws_s3_bucket_versioning resource with versioning enabled")
     });
@@ -1010,7 +1028,8 @@ pub fn s3_kms(m: &Module, r: &Resource) -> Verdict {
     let fix = (rel.is_empty() && r.key.is_none()).then(|| {
         let name = &r.name;
         let text = format!(
-            "resource \"aws_s3_bucket_server_side_encryption_configuration\" \"{name}\" {{\n  bucket = {}.{name}.id\n\n  rule {{\n    apply_server_side_encryption_by_default {{\n      sse_algorithm = \"aws:kms\"\n    }}\n    bucket_key_enabled = true\n  }}\n}}",
+            "resource \"aws_s3_bucket_server_side_encryption_configuration\" \"{}\" {{\n  bucket = {}.{name}.id\n\n  rule {{\n    apply_server_side_encryption_by_default {{\n      sse_algorithm = \"aws:kms\"\n    }}\n    bucket_key_enabled = true\n  }}\n}}",
+            companion_name(m, "aws_s3_bucket_server_side_encryption_configuration", r),
             r.rtype
         );
         add_after(m, r, &text, "Add default encryption with KMS (aws:kms)")
@@ -1026,7 +1045,8 @@ pub fn s3_has_pab(m: &Module, r: &Resource) -> Verdict {
         let fix = r.key.is_none().then(|| {
             let name = &r.name;
             let text = format!(
-                "resource \"aws_s3_bucket_public_access_block\" \"{name}\" {{\n  bucket = {}.{name}.id\n\n  block_public_acls       = true\n  block_public_policy     = true\n  ignore_public_acls      = true\n  restrict_public_buckets = true\n}}",
+                "resource \"aws_s3_bucket_public_access_block\" \"{}\" {{\n  bucket = {}.{name}.id\n\n  block_public_acls       = true\n  block_public_policy     = true\n  ignore_public_acls      = true\n  restrict_public_buckets = true\n}}",
+                companion_name(m, "aws_s3_bucket_public_access_block", r),
                 r.rtype
             );
             add_after(m, r, &text, "Add an aws_s3_bucket_public_access_block blocking all public access")
