@@ -338,7 +338,9 @@ impl Checker<'_> {
                         continue;
                     }
                     if name == "dynamic" && ctx != Context::Provider {
-                        self.check_dynamic(schema, block, &mut counts);
+                        if let Some(attr) = self.check_dynamic(schema, block, &mut counts) {
+                            seen_attrs.push(attr);
+                        }
                         continue;
                     }
                     if let Some(nb) = schema.block(name) {
@@ -435,16 +437,15 @@ impl Checker<'_> {
     }
 
     /// `dynamic "name" { for_each = … content { … } }`: the label must name a nested
-    /// block, and `content` is checked like a literal block of that type.
+    /// block, and `content` is checked like a literal block of that type. Returns
+    /// the argument it sets when it generates a list-of-object argument's blocks.
     fn check_dynamic<'b>(
         &mut self,
         schema: &'b BlockSchema,
         block: &Block,
         counts: &mut HashMap<&'b str, (Vec<&'b Block>, bool)>,
-    ) {
-        let Some(label) = block.labels.first() else {
-            return;
-        };
+    ) -> Option<&'b str> {
+        let label = block.labels.first()?;
         let target = label.as_str();
         if let Some(nb) = schema.block(target) {
             counts.entry(nb.name.as_str()).or_default().1 = true;
@@ -452,11 +453,9 @@ impl Checker<'_> {
                 let hs = header_span(self.text, content);
                 self.check_block(&nb.block, &content.body, Context::Nested, hs);
             }
-        } else if schema
-            .attribute(target)
-            .is_some_and(|a| block_fields(&a.ty).is_some())
-        {
+        } else if let Some(a) = schema.attribute(target).filter(|a| block_fields(&a.ty).is_some()) {
             // Attributes-as-blocks may be generated dynamically too.
+            return Some(a.name.as_str());
         } else {
             let suggestion = did_you_mean(target, schema.blocks.iter().map(|b| b.name.as_str()));
             let span = trim_quotes(self.text, label.span().unwrap_or(0..0));
@@ -471,6 +470,7 @@ impl Checker<'_> {
                 suggestion,
             );
         }
+        None
     }
 
     /// A list-of-object argument written as a block: its arguments must be fields
