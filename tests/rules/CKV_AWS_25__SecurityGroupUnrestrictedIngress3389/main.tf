@@ -82,3 +82,57 @@ resource "aws_vpc_security_group_ingress_rule" "pass" {
   ip_protocol       = "tcp"
   cidr_ipv4         = "0.0.0.0/0"
 }
+
+variable "rdp_ports" {
+  default = [3389]
+}
+
+variable "ports_from_caller" {
+  type = list(number)
+}
+
+resource "aws_security_group" "fail_dynamic_no_iterator" {
+  name        = "fail-dynamic-no-iterator"
+  description = "open RDP through a dynamic block without iterator"
+
+  dynamic "ingress" {
+    for_each = var.rdp_ports
+    content {
+      description = "RDP"
+      from_port   = ingress.value
+      to_port     = ingress.value
+      protocol    = "tcp"
+      cidr_blocks = ["0.0.0.0/0"]
+    }
+  }
+}
+
+resource "aws_security_group" "pass_dynamic_unknown" {
+  name        = "pass-dynamic-unknown"
+  description = "ports chosen by the caller: not knowable here"
+
+  dynamic "ingress" {
+    for_each = var.ports_from_caller
+    content {
+      description = "caller ports"
+      from_port   = ingress.value
+      to_port     = ingress.value
+      protocol    = "tcp"
+      cidr_blocks = ["10.0.0.0/8"]
+    }
+  }
+}
+
+resource "aws_security_group_rule" "rules" {
+  for_each = {
+    rdp   = 3389
+    https = 443
+  }
+
+  type              = "ingress"
+  from_port         = each.value
+  to_port           = each.value
+  protocol          = "tcp"
+  cidr_blocks       = ["0.0.0.0/0"]
+  security_group_id = "sg-123"
+}
