@@ -238,12 +238,13 @@ pub fn understand_with(kb: &KnowledgeBase, lex: &Lexicon, text: &str) -> Intent 
     }) {
         blocked[m.start..m.end].iter_mut().for_each(|b| *b = true);
     }
-    let mut named = vec![false; n];
-    for m in matches
-        .iter()
-        .filter(|m| m.targets.iter().any(|t| matches!(t, Target::Component(_))))
-    {
-        named[m.start..m.end].iter_mut().for_each(|b| *b = true);
+    let mut named: Vec<Vec<&str>> = vec![Vec::new(); n];
+    for m in &matches {
+        for t in &m.targets {
+            if let Target::Component(c) = t {
+                named[m.start..m.end].iter_mut().for_each(|v| v.push(c.as_str()));
+            }
+        }
     }
     for (start, id, phrase) in purpose_matches(lex, &toks, &blocked, &named, &mut purpose_cov) {
         mentions.push(Mention {
@@ -659,7 +660,7 @@ fn purpose_matches(
     lex: &Lexicon,
     toks: &[Token],
     blocked: &[bool],
-    named: &[bool],
+    named: &[Vec<&str>],
     cov: &mut [bool],
 ) -> Vec<(usize, String, String)> {
     let seq: Vec<(usize, &str, usize)> = toks
@@ -684,9 +685,11 @@ fn purpose_matches(
                     None => continue 'start,
                 }
             }
-            // A purpose made only of words that already name components adds nothing
-            // ("an API for my lambda" when both are named).
-            if pos.iter().all(|&q| named[seq[q].0]) {
+            // A purpose may not borrow words that name another component ("docker
+            // images" is a registry, not "somewhere to store images"), and one made
+            // only of words that already name components adds nothing.
+            let other = |q: &usize| named[seq[*q].0].iter().any(|c| *c != p.component);
+            if pos.iter().any(other) || pos.iter().all(|&q| !named[seq[q].0].is_empty()) {
                 continue;
             }
             for &q in &pos {
