@@ -320,7 +320,8 @@ mod tests {
 
     #[test]
     fn retry_after_headers() {
-        let cases: &[(&[(&str, &str)], Option<u64>)] = &[
+        type Headers<'a> = &'a [(&'a str, &'a str)];
+        let cases: &[(Headers, Option<u64>)] = &[
             (&[], None),
             (&[("retry-after", "2")], Some(2000)),
             (&[("retry-after", "0.25")], Some(250)),

@@ -233,7 +233,8 @@ mod tests {
     #[test]
     fn environment_decides_whether_the_service_is_on() {
         // (variables, expected base URL or the reason it is off)
-        let cases: Vec<(Vec<(&str, &str)>, Result<&str, Disabled>)> = vec![
+        type Vars<'a> = Vec<(&'a str, &'a str)>;
+        let cases: Vec<(Vars, Result<&str, Disabled>)> = vec![
             (vec![], Err(Disabled::NoKey)),
             (vec![(ENV_GROQ_API_KEY, "  ")], Err(Disabled::NoKey)),
             (vec![(ENV_GROQ_API_KEY, "gsk_x")], Ok(DEFAULT_BASE_URL)),

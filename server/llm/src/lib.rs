@@ -24,6 +24,7 @@ mod prompts;
 mod repair;
 mod service;
 pub mod stats;
+#[cfg(feature = "testing")]
 pub mod testing;
 
 pub use breaker::BreakerState;

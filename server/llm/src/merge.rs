@@ -169,9 +169,9 @@ fn merge_component(kb: &KnowledgeBase, out: &mut Merged, c: Candidate) {
         Some(o) => {
             for (pid, v) in c.params {
                 // The offline engine's own reading of the request wins.
-                if !o.params.contains_key(&pid) {
-                    out.added_params.push(format!("{}.{pid}", c.component));
-                    o.params.insert(pid, v);
+                if let std::collections::btree_map::Entry::Vacant(slot) = o.params.entry(pid) {
+                    out.added_params.push(format!("{}.{}", c.component, slot.key()));
+                    slot.insert(v);
                 }
             }
             if o.role.is_none() {
