@@ -174,6 +174,15 @@ if expect == 'real' then
     h.eq(1, vpcs, 'no second VPC')
     local text = table.concat(transcript.lines(), '\n')
     h.truthy(text:find('= done: wrote', 1, true), text)
+    -- Every edit was taken on the first try and no block of its own came back as a conflict.
+    for _, line in ipairs(transcript.lines()) do
+      h.truthy(not line:match('^x '), 'the transcript reports a failure: ' .. line)
+      h.truthy(not line:find('was not written by this conversation', 1, true), 'a conflict with its own block: ' .. line)
+    end
+    for _, f in ipairs(vim.fn.glob(ws .. '/*.tf', false, true)) do
+      local body = h.read(f)
+      h.truthy(body:sub(-1) == '\n' and body:sub(-2) ~= '\n\n', vim.fn.fnamemodify(f, ':t') .. ' does not end with exactly one newline')
+    end
 
     local tools = shared .. '/tools/tf-validate/'
     if vim.fn.executable(tools .. 'tf-validate') == 1 then

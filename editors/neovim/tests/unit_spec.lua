@@ -113,6 +113,26 @@ h.test('an edit computed for an older buffer version is refused, a current one i
   vim.cmd('bwipeout!')
 end)
 
+h.test('applying an edit: new files get no trailing blank line, a user\'s own is kept', function()
+  local dir = vim.fn.tempname()
+  vim.fn.mkdir(dir, 'p')
+  local new, mine = dir .. '/new.tf', dir .. '/mine.tf'
+  h.write(mine, 'a = 1\n\n')
+  local function insert(uri, line)
+    return { textDocument = { uri = uri }, edits = { { range = { start = { line = line, character = 0 }, ['end'] = { line = line, character = 0 } }, newText = 'b = 2\n' } } }
+  end
+  local edit = { documentChanges = {
+    { kind = 'create', uri = vim.uri_from_fname(new), options = { ignoreIfExists = true } },
+    insert(vim.uri_from_fname(new), 0),
+    insert(vim.uri_from_fname(mine), 0),
+  } }
+  local reply = client.apply_edit_handler(nil, { edit = edit }, { client_id = -1 })
+  h.eq({ applied = true }, reply)
+  h.eq({ 'b = 2' }, vim.api.nvim_buf_get_lines(vim.fn.bufnr(new), 0, -1, false))
+  h.eq({ 'b = 2', 'a = 1', '' }, vim.api.nvim_buf_get_lines(vim.fn.bufnr(mine), 0, -1, false))
+  vim.cmd('bwipeout! ' .. vim.fn.bufnr(new) .. ' ' .. vim.fn.bufnr(mine))
+end)
+
 h.test('the transcript is a scratch buffer that only grows', function()
   transcript.append('first', 'second\nthird')
   local lines = transcript.lines()

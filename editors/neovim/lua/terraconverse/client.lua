@@ -86,6 +86,37 @@ function M.stale_edits(edit)
   return stale
 end
 
+--- True while a workspace edit is being applied: buffers it loads are attached after it.
+local applying = false
+
+--- Every file a workspace edit writes text into, with whether its text ends in a blank
+--- line before the edit (a loaded buffer's last line, else the file on disk), and
+--- whether its buffer is loaded yet.
+local function edit_targets(edit)
+  local targets = {}
+  for _, change in ipairs(edit.documentChanges or {}) do
+    if change.kind == nil and change.textDocument then
+      local name = vim.uri_to_fname(change.textDocument.uri)
+      local bufnr = vim.fn.bufnr(name)
+      local loaded = bufnr ~= -1 and vim.api.nvim_buf_is_loaded(bufnr)
+      local blank
+      if loaded then
+        local lines = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
+        blank = #lines > 1 and lines[#lines] == ''
+      else
+        local f = io.open(name, 'rb')
+        local text = f and f:read('*a') or ''
+        if f then
+          f:close()
+        end
+        blank = text:sub(-2) == '\n\n'
+      end
+      targets[name] = { loaded = loaded, blank = blank }
+    end
+  end
+  return targets
+end
+
 local function apply_edit_handler(_, params, ctx)
   if not params or not params.edit then
     return { applied = false, failureReason = 'no edit' }
@@ -96,13 +127,37 @@ local function apply_edit_handler(_, params, ctx)
   end
   local client = vim.lsp.get_client_by_id(ctx.client_id)
   local encoding = client and client.offset_encoding or 'utf-16'
+  local targets = edit_targets(params.edit)
+  -- Buffers this edit loads are attached only once it is applied, so the server hears
+  -- of each through one didOpen with the text it just wrote, rather than a didOpen with
+  -- the old text and a didChange it might read after computing its next edit.
+  applying = true
   local ok, err = pcall(vim.lsp.util.apply_workspace_edit, params.edit, encoding)
+  applying = false
+  for name, before in pairs(targets) do
+    local bufnr = vim.fn.bufnr(name)
+    if bufnr ~= -1 and vim.api.nvim_buf_is_loaded(bufnr) then
+      -- Text that ends in a newline, inserted at the end of a buffer (a new file is one
+      -- empty line), leaves an empty last line that would be saved as a trailing blank
+      -- line the server never wrote. Drop it unless the file ended that way before.
+      local count = vim.api.nvim_buf_line_count(bufnr)
+      if not before.blank and count > 1 and vim.api.nvim_buf_get_lines(bufnr, count - 1, count, false)[1] == '' then
+        vim.api.nvim_buf_set_lines(bufnr, count - 1, count, false, {})
+      end
+      if client and not before.loaded then
+        vim.lsp.buf_attach_client(bufnr, client.id)
+      end
+    end
+  end
   if not ok then
     return { applied = false, failureReason = tostring(err) }
   end
   require('terraconverse.conversation').note_edit(params.edit)
   return { applied = true }
 end
+
+--- Exposed for tests.
+M.apply_edit_handler = apply_edit_handler
 
 local function notification(name)
   return function(err, result)
@@ -204,7 +259,7 @@ end
 
 --- Attaches `bufnr` to the client of its root when it is a Terraform file.
 function M.attach_if_terraform(config, bufnr)
-  if not vim.api.nvim_buf_is_loaded(bufnr) then
+  if applying or not vim.api.nvim_buf_is_loaded(bufnr) then
     return
   end
   local name = vim.api.nvim_buf_get_name(bufnr)
