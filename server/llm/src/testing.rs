@@ -121,10 +121,12 @@ impl MockApi {
         let handler: Arc<Handler> = Arc::new(handler);
         let recorded = requests.clone();
         let task = tokio::spawn(async move {
-            let mut connections = Vec::new();
+            // Dropping a JoinSet aborts its tasks, so stopping this loop (when the
+            // MockApi is dropped) also ends connections left hanging.
+            let mut connections = tokio::task::JoinSet::new();
             while let Ok((stream, _)) = listener.accept().await {
-                let (handler, recorded) = (handler.clone(), recorded.clone());
-                connections.push(tokio::spawn(serve(stream, handler, recorded)));
+                while connections.try_join_next().is_some() {}
+                connections.spawn(serve(stream, handler.clone(), recorded.clone()));
             }
         });
         MockApi { port, requests, task }
@@ -160,7 +162,7 @@ async fn serve(mut stream: TcpStream, handler: Arc<Handler>, recorded: Arc<Mutex
     let reply = handler(n, &request);
     let bytes = match reply {
         Reply::Hang => {
-            // Long enough for any client timeout; the test runtime ends it sooner.
+            // Longer than any client timeout; dropping the MockApi ends it.
             tokio::time::sleep(Duration::from_secs(3600)).await;
             return;
         }

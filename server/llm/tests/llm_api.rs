@@ -4,7 +4,7 @@
 //! counters say what happened.
 
 use serde_json::json;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tc_intent::{Intent, RequestedComponent};
 use tc_llm::testing::{MockApi, Reply};
 use tc_llm::{ApiKey, BreakerState, LlmConfig, LlmService, QuestionView, FindingView};
@@ -280,10 +280,9 @@ async fn the_breaker_opens_after_repeated_failures_and_closes_after_a_good_trial
         assert_eq!(out.intent, offline);
     }
     assert_eq!(service.stats().breaker, BreakerState::Open);
-    let started = Instant::now();
     let out = conv.parse_intent(REQUEST, &offline).await;
     assert_eq!(out.error.as_ref().map(|e| e.kind()), Some("breaker_open"));
-    assert!(started.elapsed() < Duration::from_millis(100), "an open breaker answers at once");
+    assert_eq!(out.intent, offline);
     assert_eq!(api.request_count(), 3, "no request while the breaker is open");
     assert!(conv.stats().to_string().contains("breaker open"), "{}", conv.stats());
 
