@@ -123,6 +123,15 @@ impl fmt::Display for Disabled {
     }
 }
 
+impl Disabled {
+    /// The notice the first time it is asked for in this process, `None` after:
+    /// "offline engine only" is said once, however many conversations start.
+    pub fn notice_once(&self) -> Option<String> {
+        static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+        (!SAID.swap(true, std::sync::atomic::Ordering::Relaxed)).then(|| self.to_string())
+    }
+}
+
 /// Settings as the editors send them (LSP initialization options or workspace
 /// configuration under `terraconverse.llm`). Every field is optional; unset fields
 /// fall back to the environment and then to the defaults.
@@ -251,6 +260,14 @@ mod tests {
                 (got, want) => panic!("{vars:?}: got {got:?}, want {want:?}"),
             }
         }
+    }
+
+    #[test]
+    fn the_offline_notice_is_said_once() {
+        let first = Disabled::NoKey.notice_once();
+        assert_eq!(first.as_deref(), Some("LLM off: no GROQ_API_KEY or TERRACONVERSE_LLM_API_KEY set; using the offline engine only"));
+        assert_eq!(Disabled::NoKey.notice_once(), None);
+        assert_eq!(Disabled::TurnedOff.notice_once(), None);
     }
 
     #[test]
