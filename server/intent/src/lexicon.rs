@@ -206,7 +206,9 @@ pub fn build(kb: &KnowledgeBase, language: &str) -> Result<Lexicon, String> {
                 let entry = variants.entry(c.id.clone()).or_default();
                 for a in &p.allowed {
                     if let Some(s) = a.as_str() {
-                        if !s.contains(['.', ':', '/'])
+                        // Short codes ("A", "MX") would be read from articles and words.
+                        if s.len() >= 3
+                            && !s.contains(['.', ':', '/'])
                             && s.chars().all(|ch| ch.is_ascii_alphabetic() || ch == '-')
                         {
                             entry
