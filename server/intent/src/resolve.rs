@@ -253,6 +253,9 @@ fn expand(b: &mut Builder, intent: &Intent, i: usize) -> Result<(), PlanError> {
                     && b.compatible(j, &d.params, false)
             })
         });
+        if reuse.is_none() && d.link_only {
+            continue;
+        }
         let target = match reuse {
             Some(j) => {
                 if !d.shared {

@@ -213,6 +213,11 @@ pub struct Dependency {
     /// raising the value on the (possibly shared) resource.
     #[serde(default)]
     pub at_least: BTreeMap<String, i64>,
+    /// Only link a resource of this kind that the plan already has; never add one
+    /// just to offer it (a DNS record may point at a load balancer, but asking for a
+    /// record should not offer a whole load balancer). Only for optional dependencies.
+    #[serde(default)]
+    pub link_only: bool,
 }
 
 fn default_true() -> bool {

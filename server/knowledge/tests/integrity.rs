@@ -261,6 +261,9 @@ fn every_reference_resolves() {
             if d.why.trim().is_empty() {
                 problems.push(format!("{at}: why is empty"));
             }
+            if d.link_only && d.kind != tc_knowledge::DependencyKind::Optional {
+                problems.push(format!("{at}: link_only is only meaningful for optional dependencies"));
+            }
             if d.role.is_none() {
                 problems.push(format!(
                     "{at}: needs a role so the template can refer to it"
