@@ -110,6 +110,31 @@ if expect == 'fake' then
     h.truthy(table.concat(transcript.lines(), '\n'):find('= cancelled', 1, true))
   end)
 
+  h.test(':TerraConverse without a request offers to resume an unfinished conversation', function()
+    h.script_ui({
+      { prompt = '^%[1/3%]', pick = 'Pause (resume with :TerraConverse)' },
+    })
+    vim.cmd('TerraConverse a queue to resume later')
+    h.wait_for(function()
+      return conversation.state.question ~= nil and conversation.state.in_flight == 0
+    end, 10000, 'the first question')
+    local id = conversation.state.conversation
+    conversation.reset() -- as after restarting Neovim
+    local asked = h.script_ui({
+      { prompt = '^Unfinished conversations in this workspace$', pick = 'Resume: a queue to resume later' },
+      { prompt = '^%[1/3%] Which AWS region%?', pick = 'eu-west-1' },
+      { prompt = '^%[2/3%]', input = nil },
+    })
+    vim.cmd('TerraConverse')
+    h.wait_for(function()
+      return #asked >= 3
+    end, 10000, 'the resumed conversation to ask on')
+    h.eq(id, conversation.state.conversation)
+    h.truthy(vim.tbl_contains(asked[1].labels, 'Start a new conversation'))
+    local answers = requests('terraconverse/answer')
+    h.eq({ conversation = id, text = 'eu-west-1' }, answers[#answers])
+  end)
+
   h.test('accept all defaults from a choice list finishes the conversation', function()
     h.script_ui({ { prompt = '^%[1/3%]', pick = 'Accept all remaining defaults' } })
     os.remove(ws .. '/database.tf')

@@ -81,12 +81,13 @@ function M.script_ui(steps)
   vim.ui.select = function(items, opts, on_choice)
     local s = step('select', opts.prompt or '')
     local labels = {}
-    for idx, item in ipairs(items) do
-      local label = opts.format_item and opts.format_item(item) or tostring(item)
-      table.insert(labels, label)
+    for _, item in ipairs(items) do
+      table.insert(labels, opts.format_item and opts.format_item(item) or tostring(item))
+    end
+    asked[#asked].labels = labels
+    for idx, label in ipairs(labels) do
       if label == s.pick then
-        asked[#asked].labels = labels
-        return on_choice(item, idx)
+        return on_choice(items[idx], idx)
       end
     end
     error(string.format('select %q has no item %q; it has: %s', opts.prompt, s.pick, table.concat(labels, ' | ')))

@@ -322,6 +322,53 @@ function M.start(cfg, c, root, request, args)
   send(protocol.requests.start, params)
 end
 
+--- Lists the workspace's unfinished conversations and offers to resume one; `otherwise()`
+--- runs when there is none or the user picks a new one.
+function M.offer_resume(cfg, c, otherwise)
+  require('terraconverse.client').request(c, protocol.requests.list, nil, function(err, result)
+    local open = {}
+    for _, s in ipairs((not err and result and result.conversations) or {}) do
+      if not s.complete then
+        table.insert(open, s)
+      end
+    end
+    if #open == 0 then
+      return otherwise()
+    end
+    local items = vim.tbl_map(function(s)
+      return { label = 'Resume: ' .. s.request, summary = s }
+    end, open)
+    table.insert(items, { label = 'Start a new conversation' })
+    vim.ui.select(items, {
+      prompt = 'Unfinished conversations in this workspace',
+      format_item = function(item)
+        return item.label
+      end,
+    }, function(item)
+      if not item then
+        return
+      end
+      if not item.summary then
+        return otherwise()
+      end
+      M.resume(cfg, c, item.summary)
+    end)
+  end)
+end
+
+--- Takes up a saved conversation where it stopped: its status carries the question.
+function M.resume(cfg, c, summary)
+  config = cfg
+  client = c
+  M.reset()
+  M.state.conversation = summary.conversation
+  M.state.request = summary.request
+  transcript.show(cfg.transcript)
+  transcript.append('', '# ' .. summary.request .. ' (resumed)')
+  M.state.in_flight = M.state.in_flight + 1
+  require('terraconverse.client').request(c, protocol.requests.status, { conversation = summary.conversation }, on_turn)
+end
+
 function M.accept_all_defaults()
   if not M.state.conversation then
     return notify('no conversation is running; start one with :TerraConverse <request>', vim.log.levels.WARN)

@@ -67,10 +67,23 @@ function M.start(request, args)
     if conversation.state.question and not conversation.state.complete then
       return conversation.prompt()
     end
-    return vim.ui.input({ prompt = 'What do you want to build? ' }, function(text)
-      if text and vim.trim(text) ~= '' then
-        M.start(text, args)
+    local function ask()
+      vim.ui.input({ prompt = 'What do you want to build? ' }, function(text)
+        if text and vim.trim(text) ~= '' then
+          M.start(text, args)
+        end
+      end)
+    end
+    -- Conversations saved in the workspace (a restarted editor) can be taken up again.
+    local c = current_client()
+    if not c then
+      return
+    end
+    return client_mod.when_ready(c, function(err)
+      if err then
+        return notify(err, vim.log.levels.ERROR)
       end
+      conversation.offer_resume(config, c, ask)
     end)
   end
   local c, root = current_client()
