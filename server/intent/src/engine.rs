@@ -242,7 +242,9 @@ pub fn understand_with(kb: &KnowledgeBase, lex: &Lexicon, text: &str) -> Intent 
     for m in &matches {
         for t in &m.targets {
             if let Target::Component(c) = t {
-                named[m.start..m.end].iter_mut().for_each(|v| v.push(c.as_str()));
+                named[m.start..m.end]
+                    .iter_mut()
+                    .for_each(|v| v.push(c.as_str()));
             }
         }
     }
@@ -300,7 +302,13 @@ pub fn understand_with(kb: &KnowledgeBase, lex: &Lexicon, text: &str) -> Intent 
     for i in variant_cov {
         covered[i] = true;
     }
-    let mut unknown_words = Vec::new();
+    let mut unknown_words: Vec<String> = ents
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EntityKind::Malformed(m) => Some(m.clone()),
+            _ => None,
+        })
+        .collect();
     for (i, t) in toks.iter().enumerate() {
         if covered[i]
             || purpose_cov[i]
@@ -932,6 +940,7 @@ fn apply_entities(
                     Value::from(t.clone()),
                 );
             }
+            EntityKind::Malformed(_) => {}
             EntityKind::AmiId(id) => set_nearest_or_imply(
                 kb,
                 comps,

@@ -20,6 +20,9 @@ pub enum EntityKind {
     Name(String),
     /// An AMI id such as `ami-0123456789abcdef0`.
     AmiId(String),
+    /// Something written like an address or CIDR block that does not parse
+    /// ("10.0.0.0/33"): reported back as not understood rather than dropped.
+    Malformed(String),
     /// An EventBridge schedule expression.
     Schedule(String),
     /// Ports named explicitly ("port 8080") or by protocol ("ssh" → 22).
@@ -115,6 +118,13 @@ fn chunk_entities(norm: &str, tokens: &[Token], kb: &KnowledgeBase, out: &mut Ve
             Some(EntityKind::Cidr(net.to_string()))
         } else if let Ok(ip) = chunk.parse::<std::net::IpAddr>() {
             Some(EntityKind::Cidr(ipnet::IpNet::from(ip).to_string()))
+        } else if chunk.contains(['.', '/'])
+            && chunk.split(['.', '/']).count() >= 4
+            && chunk
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == '/')
+        {
+            Some(EntityKind::Malformed(chunk.to_string()))
         } else if chunk.strip_prefix("ami-").is_some_and(|h| {
             (8..=17).contains(&h.len()) && h.chars().all(|c| c.is_ascii_hexdigit())
         }) {

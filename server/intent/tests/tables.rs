@@ -251,3 +251,35 @@ fn plans_are_deterministic() {
         tc_intent::resolve(&intent).unwrap()
     );
 }
+
+/// Odd input never panics and never invents resources; malformed addresses are
+/// reported back instead of being silently dropped.
+#[test]
+fn odd_input_is_handled() {
+    for text in [
+        "",
+        "   ",
+        "!!!???",
+        "at",
+        "every",
+        "port",
+        "called",
+        "no",
+        "NOT",
+        "a a a a",
+        "\u{1F680}",
+        "über straße",
+    ] {
+        let intent = tc_intent::understand(text);
+        assert!(intent.is_empty(), "{text:?} gave {:?}", intent.components);
+    }
+    let intent = tc_intent::understand("a vpc 10.0.0.0/33");
+    assert!(
+        intent.unknown_words.contains(&"10.0.0.0/33".to_string()),
+        "{:?}",
+        intent.unknown_words
+    );
+    assert!(!intent.components[0].params.contains_key("cidr_block"));
+    let long = "ec2 ".repeat(2000);
+    assert_eq!(tc_intent::understand(&long).components.len(), 1);
+}
