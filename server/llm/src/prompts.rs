@@ -102,15 +102,24 @@ pub(crate) fn intent_system() -> String {
         .components
         .values()
         .map(|c| {
+            let params: Vec<String> = c
+                .parameters
+                .iter()
+                .map(param_view)
+                .map(|p| match p.allowed.is_empty() {
+                    true => format!("{} ({})", p.id, p.kind),
+                    false => format!("{} ({}: {})", p.id, p.kind, p.allowed.join("|")),
+                })
+                .collect();
             context! {
                 id => &c.id,
                 name => &c.name,
                 synonyms => c.synonyms.iter().take(SYNONYMS_PER_COMPONENT).collect::<Vec<_>>(),
-                params => c.parameters.iter().map(param_view).collect::<Vec<_>>(),
+                params,
             }
         })
         .collect();
-    let regions: Vec<_> = kb.regions.iter().map(|r| context! { code => &r.code, name => &r.name }).collect();
+    let regions: Vec<String> = kb.regions.iter().map(|r| format!("{} ({})", r.code, r.name)).collect();
     render("intent.j2", context! { components, regions, examples => intent_examples(kb) })
 }
 
@@ -156,16 +165,24 @@ mod tests {
         let kb = knowledge();
         let intent = intent_system();
         for c in kb.components.values() {
-            assert!(intent.contains(&format!("- {}: {}", c.id, c.name)), "catalogue lists {}", c.id);
+            let line = intent
+                .lines()
+                .find(|l| l.starts_with(&format!("- {}: {};", c.id, c.name)))
+                .unwrap_or_else(|| panic!("catalogue has a line for {}", c.id));
             for p in &c.parameters {
-                assert!(intent.contains(&p.id), "catalogue lists parameter {}.{}", c.id, p.id);
+                assert!(line.contains(&format!(" {} (", p.id)), "catalogue lists parameter {}.{}: {line}", c.id, p.id);
             }
         }
+        assert!(intent.lines().any(|l| l.starts_with("Regions: ") && l.contains("eu-central-1 (Europe (Frankfurt))")));
         assert!(intent.contains("ignore all previous instructions"), "the injection example is always shown");
 
         let param = kb.components.values().flat_map(|c| c.parameters.iter()).next();
         let answer = answer_system("Which type?", param, &["a".into(), "b".into()], Some("a"), "{}");
-        assert!(answer.contains("\"Which type?\"") && answer.contains("Choices offered: a, b"), "{answer}");
+        let lines: Vec<&str> = answer.lines().collect();
+        for expected in ["The question: \"Which type?\"", "Choices offered: a, b", "Default: a", "Already collected: {}"] {
+            assert!(lines.contains(&expected), "`{expected}` is a line of:\n{answer}");
+        }
+        assert!(lines.iter().any(|l| l.starts_with("Parameter: ") && l.contains(" of type ")), "{answer}");
         assert!(answer.contains("t3.small"), "few-shot examples are rendered");
 
         let phrase = phrase_system("Which type?", "Costs money.", None, "{}");
