@@ -267,7 +267,9 @@ pub fn understand_with(kb: &KnowledgeBase, lex: &Lexicon, text: &str) -> Intent 
             comps[ci].params.insert(param, value);
         }
     }
-    apply_entities(kb, lex, &toks, &ents, &negated.entities, &mut comps);
+    for i in apply_entities(kb, lex, &toks, &ents, &negated.entities, &mut comps) {
+        covered[i] = true;
+    }
     apply_versions(kb, &toks, &matches, &covered, &mut comps);
     // The most specific size word wins: hints are applied in the order of
     // knowledge/size_hints.toml ("free tier" before "cheap").
@@ -830,7 +832,8 @@ fn apply_entities(
     ents: &[Entity],
     negated: &BTreeSet<usize>,
     comps: &mut Vec<Comp>,
-) {
+) -> Vec<usize> {
+    let mut understood = Vec::new();
     let ingress_cue = |start: usize| {
         (start.saturating_sub(4)..start).any(|i| {
             matches!(
@@ -1033,10 +1036,11 @@ fn apply_entities(
                 }
             }
             EntityKind::Quantity { value, unit } => {
-                apply_quantity(kb, lex, toks, e.start, *value, *unit, comps)
+                understood.extend(apply_quantity(kb, lex, toks, e.start, *value, *unit, comps))
             }
         }
     }
+    understood
 }
 
 fn push_value(params: &mut BTreeMap<String, Value>, param: &str, v: Value, list: bool) {
@@ -1125,7 +1129,7 @@ fn apply_quantity(
     value: i64,
     unit: Unit,
     comps: &mut [Comp],
-) {
+) -> Vec<usize> {
     let fits = |id: &str| match unit {
         Unit::Days => id.contains("days") || id.contains("retention_period"),
         Unit::Seconds => id.contains("seconds") || id == "timeout" || id == "ttl" || id == "period",
@@ -1171,9 +1175,30 @@ fn apply_quantity(
             }
         }
     }
-    if let Some((_, _, ci, param)) = best {
-        comps[ci].params.insert(param, Value::from(value));
-    }
+    let Some((_, _, ci, param)) = best else {
+        return Vec::new();
+    };
+    // The words that chose the parameter were understood ("non-current versions").
+    let words: BTreeSet<String> = param.split('_').map(|w| lex.keyer.key(w)).collect();
+    let used = (pos.saturating_sub(6)..pos)
+        .filter(|&i| {
+            words.contains(&toks[i].key)
+                || (i + 1 < pos
+                    && words.contains(&lex.keyer.key(&format!(
+                        "{}{}",
+                        toks[i].text,
+                        toks[i + 1].text
+                    ))))
+                || (i > 0
+                    && words.contains(&lex.keyer.key(&format!(
+                        "{}{}",
+                        toks[i - 1].text,
+                        toks[i].text
+                    ))))
+        })
+        .collect();
+    comps[ci].params.insert(param, Value::from(value));
+    used
 }
 
 /// "postgres 16", "mysql 8.0", "kubernetes 1.30", "version 15.4": a version right
