@@ -216,6 +216,11 @@ async fn every_failure_mode_falls_back_to_the_offline_intent() {
             }
         }
         assert!(stats.last_latency_ms.is_some(), "{name}: latency recorded");
+
+        // The conversation goes on from whatever intent came out.
+        let plan = tc_intent::resolve(&out.intent).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let (conv, turn) = tc_conversation::Conversation::from_plan(plan);
+        assert!(turn.rejection.is_none() && conv.current_question().is_some(), "{name}: {turn:?}");
     }
 }
 

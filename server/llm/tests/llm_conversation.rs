@@ -139,3 +139,44 @@ async fn a_free_form_answer_the_engine_cannot_read_is_interpreted_and_validated(
     assert!(turn.rejection.is_some(), "t3.gigantic must be rejected by the engine: {turn:?}");
     assert!(conv.current_question().unwrap().id.ends_with(".instance_type"));
 }
+
+#[tokio::test]
+async fn when_the_model_fails_the_question_simply_stays() {
+    let failures = vec![
+        ("hang", Reply::Hang),
+        ("500", Reply::status(500)),
+        ("malformed", Reply::content("t3.small I think")),
+        ("no finish_reason", Reply::without_finish_reason("{\"answer\": \"t3.small\"}")),
+        ("cut short", Reply::CutShort { body: "{\"choices\"".into(), declared_length: 300 }),
+    ];
+    for (name, reply) in failures {
+        let api = MockApi::start(move |_, req| {
+            if req.message("system").unwrap_or_default().contains("infrastructure it describes") {
+                Reply::json(json!({"components": [], "region": null, "excluded": []}))
+            } else {
+                reply.clone()
+            }
+        })
+        .await;
+        let svc = LlmService::new(LlmConfig {
+            base_url: api.base_url(),
+            api_key: Some(ApiKey::new("test")),
+            request_timeout: Duration::from_millis(200),
+            max_retries: 1,
+            backoff_base: Duration::from_millis(5),
+            ..LlmConfig::default()
+        })
+        .unwrap();
+        let llm = svc.conversation();
+        let (mut conv, _) = start(&llm, "an ec2 instance").await;
+        let asked = advance_to(&mut conv, ".instance_type");
+        let turn = answer(&mut conv, &llm, "the small one").await;
+        assert!(turn.rejection.is_some(), "{name}: the engine's own message stands: {turn:?}");
+        assert_eq!(conv.current_question().map(|q| q.id), Some(asked.id.clone()), "{name}");
+        // A typed answer still works after the failure.
+        let turn = conv.handle("t3.small");
+        assert!(turn.rejection.is_none(), "{name}: {turn:?}");
+        let stats = llm.stats();
+        assert_eq!(stats.failures, 1, "{name}: {stats}");
+    }
+}
