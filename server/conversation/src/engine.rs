@@ -47,6 +47,8 @@ pub struct Conversation {
     decisions: Vec<SecurityDecision>,
     /// One entry per input that changed something, for `back` and replay.
     history: Vec<Step>,
+    #[serde(skip)]
+    cache: ViewCache,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -77,6 +79,30 @@ pub struct Step {
     before: Snapshot,
 }
 
+/// A memo of the derived question sequence. It is not part of the
+/// conversation's data (not saved, not compared) and is dropped by `touch`
+/// whenever the answers, the stated values or the re-ask set change.
+#[derive(Default)]
+struct ViewCache(std::sync::OnceLock<View>);
+
+impl Clone for ViewCache {
+    fn clone(&self) -> Self {
+        ViewCache::default()
+    }
+}
+
+impl PartialEq for ViewCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for ViewCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ViewCache")
+    }
+}
+
 /// A place in the question sequence.
 #[derive(Debug, Clone, PartialEq)]
 enum Slot {
@@ -90,9 +116,12 @@ enum Slot {
 }
 
 /// The question sequence derived from the current answers.
+#[derive(Clone)]
 struct View {
     active: Vec<bool>,
     slots: Vec<Slot>,
+    /// Whether each slot is answered.
+    answered: Vec<bool>,
     /// Index of the first unanswered slot.
     current: Option<usize>,
 }
@@ -196,6 +225,7 @@ impl Conversation {
             pending: None,
             decisions: Vec::new(),
             history: Vec::new(),
+            cache: ViewCache::default(),
         };
         conv.enter(State::IntentParsing);
         conv.enter(State::DependencyAnalysis);
@@ -217,6 +247,7 @@ impl Conversation {
                 Ok(v) => {
                     self.answers.insert(REGION.into(), v);
                     self.stated.insert(REGION.into());
+                    self.touch();
                 }
                 Err(e) => turn.messages.push(format!("Your request named the region \"{region}\", but: {e}")),
             }
@@ -233,6 +264,7 @@ impl Conversation {
                     Ok(v) => {
                         self.answers.insert(qid.clone(), v);
                         self.stated.insert(qid);
+                        self.touch();
                     }
                     Err(e) => turn.messages.push(format!("Your request said \"{raw}\" for {qid}, but: {e} I'll ask for it.")),
                 }
@@ -373,10 +405,10 @@ impl Conversation {
         let view = self.view();
         let mut has_slot = vec![false; self.plan.resources.len()];
         let mut answered = vec![false; self.plan.resources.len()];
-        for s in &view.slots {
+        for (n, s) in view.slots.iter().enumerate() {
             if let Some(i) = slot_resource(s) {
                 has_slot[i] = true;
-                answered[i] |= self.slot_answered(s);
+                answered[i] |= view.answered[n];
             }
         }
         self.build_stack(&view, |i| answered[i] || !has_slot[i])
@@ -395,8 +427,8 @@ impl Conversation {
                 reason: format!("{} = {} needs your confirmation: {}", p.id, display(&p.value), p.warnings.iter().map(|w| w.rule.as_str()).collect::<Vec<_>>().join(", ")),
             });
         }
-        for (n, slot) in view.slots.iter().enumerate() {
-            if self.slot_answered(slot) {
+        for (n, _) in view.slots.iter().enumerate() {
+            if view.answered[n] {
                 continue;
             }
             let q = self.question_for(&view, n);
@@ -435,6 +467,7 @@ impl Conversation {
         self.stated = s.stated;
         self.reask = s.reask;
         self.decisions = s.decisions;
+        self.touch();
     }
 
     fn reject(&self, message: String) -> Turn {
@@ -452,8 +485,9 @@ impl Conversation {
         }
         let before_values = self.all_values();
         let before = self.snapshot();
-        // A rejected input changes nothing: the whole conversation is restored.
-        let saved = self.clone();
+        // A rejected input changes nothing: what it may have touched is restored
+        // (the history only changes on success).
+        let saved = (before.clone(), self.state, self.trail.len());
         // `back` restores an earlier snapshot; it is not itself a step to undo.
         let is_back = cmd == Command::Back;
         match cmd {
@@ -470,7 +504,9 @@ impl Conversation {
             other => self.answer_current(other, words, &mut turn, live),
         }
         if turn.rejection.is_some() {
-            *self = saved;
+            self.restore(saved.0);
+            self.state = saved.1;
+            self.trail.truncate(saved.2);
             turn.messages.clear();
             turn.warnings.clear();
             self.fill_turn(&mut turn, &before_values);
@@ -532,6 +568,7 @@ impl Conversation {
                 self.answers.remove(&e.id);
                 self.stated.remove(&e.id);
                 self.reask.insert(e.id.clone());
+                self.touch();
                 turn.messages.push(format!("{} {}: I'll ask for it again.", e.id, e.message));
             }
             self.enter(State::ParameterCollection);
@@ -553,6 +590,7 @@ impl Conversation {
                 let warnings: Vec<Warning> = open.iter().map(|f| warning(f)).collect();
                 let records = open.iter().map(|f| (f.rule.to_string(), key.clone(), f.params.first().cloned().unwrap_or_default())).collect();
                 self.answers.remove(&id);
+                self.touch();
                 self.pending = Some(Pending { id, value, warnings, records });
                 self.enter(State::ParameterCollection);
                 return;
@@ -713,8 +751,8 @@ impl Conversation {
                 confirmed_by: confirmed_by.to_string(),
             });
         }
-        self.set(&p.id, p.value.clone());
         self.reask.remove(&p.id);
+        self.set(&p.id, p.value.clone());
         turn.messages.push(format!(
             "Kept {} = {}. Your decision ({}) is recorded and the generated code will say so.",
             p.id,
@@ -881,14 +919,15 @@ impl Conversation {
             // A secure value retires decisions about this parameter.
             self.decisions.retain(|d| !(d.resource == key && d.parameter == pid && !rule_fires(&findings, &d.rule)));
         }
-        self.set(qid, value.clone());
         self.reask.remove(qid);
+        self.set(qid, value.clone());
         turn.messages.push(format!("{qid} = {}", display(&value)));
         // Dependants: subnets whose layout the new VPC range breaks are asked again.
         for e in reask {
             self.answers.remove(&e.id);
             self.stated.remove(&e.id);
             self.reask.insert(e.id.clone());
+            self.touch();
             turn.messages.push(format!("With the new range, {}: {} I'll ask for it again.", e.id, e.message));
         }
         true
@@ -919,6 +958,7 @@ impl Conversation {
 
     fn set(&mut self, qid: &str, v: Value) {
         self.answers.insert(qid.to_string(), v);
+        self.touch();
     }
 
     fn back(&mut self, turn: &mut Turn) {
@@ -1189,7 +1229,7 @@ impl Conversation {
         let mut remaining = Vec::new();
         for (n, slot) in view.slots.iter().enumerate() {
             let id = self.slot_id(slot);
-            if self.slot_answered(slot) {
+            if view.answered[n] {
                 match slot {
                     Slot::Defaults(i, ps) => {
                         let values = self.values(*i);
@@ -1445,26 +1485,61 @@ impl Conversation {
         }
     }
 
+    /// For each resource, the resources that need it (refer to it, or brought
+    /// it into the plan), as indexes: computed once and reused for every
+    /// activity computation of a turn.
+    fn needed_by(&self) -> Vec<Vec<usize>> {
+        let rs = &self.plan.resources;
+        let index: BTreeMap<&str, usize> = rs.iter().enumerate().map(|(i, r)| (r.key.as_str(), i)).collect();
+        let mut out = vec![Vec::new(); rs.len()];
+        for (j, r) in rs.iter().enumerate() {
+            for k in r.refs.values() {
+                if let Some(&i) = index.get(k.as_str()) {
+                    out[i].push(j);
+                }
+            }
+        }
+        for (i, r) in rs.iter().enumerate() {
+            if let Origin::Required { by } | Origin::Recommended { by } | Origin::Optional { by } = &r.origin {
+                if let Some(&j) = index.get(by.as_str()) {
+                    out[i].push(j);
+                }
+            }
+        }
+        out
+    }
+
     /// Which resources will be generated: included, and either requested or
     /// needed by another active resource (declining an optional resource also
     /// drops what only it needed).
     fn active_with(&self, force: Option<(usize, bool)>) -> Vec<bool> {
+        self.active_in(&self.needed_by(), force)
+    }
+
+    fn active_in(&self, needed_by: &[Vec<usize>], force: Option<(usize, bool)>) -> Vec<bool> {
+        self.active_from(needed_by, &self.included_all(), force)
+    }
+
+    /// Every resource's inclusion under the current answers.
+    fn included_all(&self) -> Vec<bool> {
+        (0..self.plan.resources.len()).map(|i| self.included(i, None)).collect()
+    }
+
+    fn active_from(&self, needed_by: &[Vec<usize>], base: &[bool], force: Option<(usize, bool)>) -> Vec<bool> {
         let rs = &self.plan.resources;
         let n = rs.len();
+        let mut included = base.to_vec();
+        if let Some((x, b)) = force {
+            included[x] = b;
+        }
         let mut active = vec![false; n];
         loop {
             let mut grew = false;
             for i in 0..n {
-                if active[i] || !self.included(i, force) {
+                if active[i] || !included[i] {
                     continue;
                 }
-                let needed = matches!(rs[i].origin, Origin::Requested)
-                    || (0..n).any(|j| {
-                        active[j]
-                            && (rs[j].refs.values().any(|k| *k == rs[i].key)
-                                || matches!(&rs[i].origin, Origin::Required { by } | Origin::Recommended { by } | Origin::Optional { by } if *by == rs[j].key))
-                    });
-                if needed {
+                if matches!(rs[i].origin, Origin::Requested) || needed_by[i].iter().any(|&j| active[j]) {
                     active[i] = true;
                     grew = true;
                 }
@@ -1517,18 +1592,31 @@ impl Conversation {
         order
     }
 
+    /// Drops the memoized question sequence after a change to what it derives from.
+    fn touch(&mut self) {
+        self.cache = ViewCache::default();
+    }
+
     fn view(&self) -> View {
+        self.cache.0.get_or_init(|| self.compute_view()).clone()
+    }
+
+    fn compute_view(&self) -> View {
         let rs = &self.plan.resources;
-        let active = self.active_with(None);
+        let needed_by = self.needed_by();
+        let base = self.included_all();
+        let active = self.active_from(&needed_by, &base, None);
         let order = self.order();
         // Recommended/optional resources and what only they need: their yes/no
         // question comes before any question about those dependencies.
         let askable: Vec<usize> = (0..rs.len()).filter(|i| matches!(rs[*i].inclusion, Inclusion::AskDefaultYes | Inclusion::AskDefaultNo)).collect();
-        let mut exclusive: Vec<(usize, Vec<bool>)> = Vec::new();
+        // (resource, what only it needs, whether its requester is generated).
+        let mut exclusive: Vec<(usize, Vec<bool>, bool)> = Vec::new();
         for &x in &askable {
-            let with = self.active_with(Some((x, true)));
-            let without = self.active_with(Some((x, false)));
-            exclusive.push((x, with.iter().zip(&without).map(|(a, b)| *a && !b).collect()));
+            let with = self.active_from(&needed_by, &base, Some((x, true)));
+            let without = self.active_from(&needed_by, &base, Some((x, false)));
+            let only = with.iter().zip(&without).map(|(a, b)| *a && !b).collect();
+            exclusive.push((x, only, with[x]));
         }
         let mut slots = Vec::new();
         if !self.stated.contains(REGION) {
@@ -1536,8 +1624,9 @@ impl Conversation {
         }
         let mut emitted_include = vec![false; rs.len()];
         for &i in &order {
-            for (x, only) in &exclusive {
-                if !emitted_include[*x] && only[i] && self.askable_now(*x, &active) {
+            // A yes/no question applies only when the requester itself is generated.
+            for (x, only, askable_now) in &exclusive {
+                if !emitted_include[*x] && only[i] && *askable_now {
                     emitted_include[*x] = true;
                     slots.push(Slot::Include(*x));
                 }
@@ -1549,8 +1638,12 @@ impl Conversation {
             let comp = self.comp(i);
             let opened = self.answers.get(&format!("defaults.{key}")) == Some(&Value::Bool(false));
             let mut safe = Vec::new();
+            let mut qid = String::with_capacity(64);
             for (pi, p) in comp.parameters.iter().enumerate() {
-                let qid = format!("{key}.{}", p.id);
+                qid.clear();
+                qid.push_str(key);
+                qid.push('.');
+                qid.push_str(&p.id);
                 if self.stated.contains(&qid) {
                     continue;
                 }
@@ -1565,15 +1658,9 @@ impl Conversation {
                 slots.push(Slot::Defaults(i, safe));
             }
         }
-        let current = slots.iter().position(|s| !self.slot_answered(s));
-        View { active, slots, current }
-    }
-
-    /// Whether a recommended/optional resource's yes/no question applies: its
-    /// requester must itself be generated.
-    fn askable_now(&self, x: usize, _active: &[bool]) -> bool {
-        let with = self.active_with(Some((x, true)));
-        with[x]
+        let answered: Vec<bool> = slots.iter().map(|s| self.slot_answered(s)).collect();
+        let current = answered.iter().position(|a| !a);
+        View { active, slots, answered, current }
     }
 
     fn slot_id(&self, slot: &Slot) -> String {
