@@ -57,6 +57,12 @@ pub fn merge(kb: &KnowledgeBase, text: &str, offline: &Intent, proposal: &Value)
     let proposed = obj.get("components").and_then(Value::as_array).cloned().unwrap_or_default();
     for raw in proposed {
         let Some(candidate) = check_component(kb, &said, &raw, &mut out.dropped) else { continue };
+        let requested = out.intent.components.iter().any(|c| c.component == candidate.component);
+        if !requested && offline.excluded.contains(&candidate.component) {
+            // The offline engine read an explicit "no …" for it; the user's words win.
+            out.dropped.push(Dropped { what: format!("component \"{}\"", candidate.component), why: "the request excludes it".into() });
+            continue;
+        }
         merge_component(kb, &mut out, candidate);
     }
 
@@ -182,7 +188,6 @@ fn merge_component(kb: &KnowledgeBase, out: &mut Merged, c: Candidate) {
             let name = kb.components.get(&c.component).map(|k| k.name.clone()).unwrap_or_default();
             out.added_components.push(c.component.clone());
             out.added_params.extend(c.params.keys().map(|p| format!("{}.{p}", c.component)));
-            out.intent.excluded.retain(|e| e != &c.component);
             out.intent.components.push(RequestedComponent {
                 component: c.component,
                 count: c.count,
@@ -414,6 +419,16 @@ mod tests {
             let got: Vec<&str> = out.intent.components[0].params.keys().map(String::as_str).collect();
             assert_eq!(got, kept, "{text} / {params}: {:?}", out.dropped);
         }
+    }
+
+    #[test]
+    fn the_model_cannot_add_what_the_user_excluded() {
+        let kb = knowledge();
+        let offline = Intent { excluded: vec!["nat_gateway".into()], ..Intent::default() };
+        let out = merge(kb, "a vpc, no nat gateway", &offline, &json!({"components": [{"component": "nat_gateway"}]}));
+        assert!(out.intent.components.is_empty());
+        assert_eq!(out.intent.excluded, vec!["nat_gateway"]);
+        assert_eq!(out.dropped[0].why, "the request excludes it");
     }
 
     #[test]
