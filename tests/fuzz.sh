@@ -18,7 +18,7 @@ seeds=$(mktemp -d)
 trap 'rm -rf "$seeds"' EXIT
 # Real Terraform seeds the HCL targets; plain requests seed the language targets.
 mkdir -p "$seeds/hcl" "$seeds/text"
-find ../shared/corpora/terraform-aws-modules -name '*.tf' -size -8k 2>/dev/null | head -60 | while read -r f; do cp "$f" "$seeds/hcl/$(echo "$f" | md5sum | cut -c1-12).tf"; done
+find ../shared/corpora/terraform-aws-modules -name '*.tf' -size -8k 2>/dev/null | sed -n '1,60p' | while read -r f; do cp "$f" "$seeds/hcl/$(echo "$f" | md5sum | cut -c1-12).tf"; done
 if [ -f ../shared/corpora/nl-requests-dev.jsonl ]; then
   python3 - "$seeds/text" <<'PY'
 import json, sys, pathlib

@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export AWS_EC2_METADATA_DISABLED=true
 
-cargo test --workspace
+# One build with the `aws` feature: it compiles aws-sdk-ec2 (minutes on 2 cores), so
+# every Rust test runs under it, once, rather than building the workspace twice.
+cargo test --workspace --features terraconverse/aws
 
 # The VS Code extension and the Neovim plugin (see docs/editors.md).
 # TC_SKIP_REAL=1 until `terraconverse lsp` runs conversations (issue 5).
@@ -14,3 +16,7 @@ TC_SKIP_REAL=1 bash editors/test.sh
 
 # The language server end to end in Debian's Neovim 0.7 (issue 5; tests/nvim/run.sh).
 bash tests/nvim/run.sh
+
+# A short fuzzing smoke of every cargo-fuzz target (issue 10; longer runs:
+# `bash tests/fuzz.sh 600`).
+bash tests/fuzz.sh "${TC_FUZZ_SECONDS:-15}"
