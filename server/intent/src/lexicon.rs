@@ -159,6 +159,25 @@ pub fn build(kb: &KnowledgeBase, language: &str) -> Result<Lexicon, String> {
     .map(|w| keyer.key(w))
     .collect();
 
+    // Terraform type names also name components ("an aws_db_instance"): a
+    // component's main (first) type, when no other component's main type is the same.
+    let mut main_types: HashMap<&str, Vec<&str>> = HashMap::new();
+    for c in kb.components.values() {
+        if let Some(t) = c.resource_types.first() {
+            main_types
+                .entry(t.as_str())
+                .or_default()
+                .push(c.id.as_str());
+        }
+    }
+    for (t, owners) in &main_types {
+        if let [only] = owners.as_slice() {
+            add(
+                keyer.phrase(&t.replace('_', " ")),
+                Target::Component(only.to_string()),
+            );
+        }
+    }
     for c in kb.components.values() {
         for s in &c.synonyms {
             add(keyer.phrase(s), Target::Component(c.id.clone()));
