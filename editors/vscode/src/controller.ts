@@ -9,6 +9,7 @@ import {
   CancelResult,
   CompleteParams,
   ConflictParams,
+  ListResult,
   QuestionParams,
   Requests,
   StartConversationArgs,
@@ -19,9 +20,9 @@ import {
 import { parseFromWebview, ToWebview } from './webview/messages';
 import { ChatState, initialState, reduce } from './webview/state';
 
-/** The part of the language client the controller uses. */
+/** The part of the language client the controller uses (`params` undefined: none sent). */
 export interface LspPort {
-  sendRequest<R>(method: string, params: unknown): Promise<R>;
+  sendRequest<R>(method: string, params?: unknown): Promise<R>;
 }
 
 /** Where panel messages go (the webview, when it is open). */
@@ -74,7 +75,10 @@ export class ChatController {
     switch (m.type) {
       case 'ready':
         this.view?.post({ type: 'restore', state: this.state });
-        return;
+        return this.offerResume();
+      case 'resume':
+        this.state = reduce(this.state, { type: 'userResume', conversation: m.conversation });
+        return this.resume(m.conversation);
       case 'start':
         // The page has already shown the request as the user's line.
         this.state = reduce(this.state, { type: 'userStart', request: m.request });
@@ -139,6 +143,24 @@ export class ChatController {
     } catch (e) {
       this.fail(`Cancelling failed: ${errorText(e)}`);
     }
+  }
+
+  /** Offers the workspace's unfinished conversations (saved by the server) while none is shown. */
+  async offerResume(): Promise<void> {
+    if (this.conversation) return;
+    try {
+      const list = await this.lsp.sendRequest<ListResult | undefined>(Requests.list);
+      const open = (list?.conversations ?? []).filter((c) => !c.complete);
+      if (open.length > 0 && !this.conversation) this.post({ type: 'resumable', conversations: open });
+    } catch {
+      // The offer is a convenience: without it the panel still starts new conversations.
+    }
+  }
+
+  /** Takes up a saved conversation where it stopped: its status carries the question. */
+  async resume(conversation: string): Promise<void> {
+    this.conversation = conversation;
+    await this.turn(Requests.status, () => ({ conversation }));
   }
 
   /** The server's view of the current conversation, or undefined when there is none. */

@@ -24,9 +24,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const controller = new ChatController(
     {
-      sendRequest: async <R>(method: string, params: unknown): Promise<R> => {
+      sendRequest: async <R>(method: string, params?: unknown): Promise<R> => {
         const c = await ensureClient(context, output, controller);
-        return c.sendRequest<R>(method, params);
+        // Without params, none are sent (jsonrpc would otherwise send [null]).
+        return params === undefined ? c.sendRequest<R>(method) : c.sendRequest<R>(method, params);
       },
     },
     {

@@ -14,7 +14,7 @@ const turns = fixture.turns as unknown as TurnResult[];
  * A fake server that answers conversation requests with the fixture's turns in order
  * and, like the real one, sends the question/complete notification before answering.
  */
-function harness() {
+function harness(saved: { conversation: string; request: string; target: string; complete: boolean; progress: null }[] = []) {
   const sent: [string, unknown][] = [];
   const posted: ToWebview[] = [];
   const completed: string[][] = [];
@@ -30,6 +30,7 @@ function harness() {
           return { ...turns[Math.max(0, next - 1)], request: fixture.request, target: 'file:///ws', parameters } as R;
         }
         if (method === Requests.cancel) return { conversation: 'c1', cancelled: true } as R;
+        if (method === Requests.list) return { conversations: saved } as R;
         const turn = turns[next++];
         if (!turn) throw new Error('the fake server has no more turns');
         // Notifications first, as the server sends them before the response.
@@ -164,6 +165,22 @@ test('cancel forgets the conversation; ready replays the state to a reopened pan
   const restore = h.posted[0];
   assert.equal(restore.type, 'restore');
   if (restore.type === 'restore') assert.equal(restore.state.entries.at(-1)?.text, 'Conversation cancelled. Text already written stays.');
+});
+
+test('an unfinished conversation saved in the workspace is offered and resumed from its status', async () => {
+  const h = harness([
+    { conversation: 'c1', request: 'add a postgres database', target: 'file:///ws', complete: false, progress: null },
+    { conversation: 'c0', request: 'an old bucket', target: 'file:///ws', complete: true, progress: null },
+  ]);
+  await h.controller.handleWebviewMessage({ type: 'ready' });
+  assert.deepEqual(h.sent, [[Requests.list, undefined]], 'list is sent without params');
+  assert.deepEqual(h.controller.state.resumable.map((r) => r.conversation), ['c1'], 'only unfinished ones are offered');
+  await h.controller.handleWebviewMessage({ type: 'resume', conversation: 'c1' });
+  assert.deepEqual(h.sent[1], [Requests.status, { conversation: 'c1' }]);
+  assert.equal(h.controller.conversation, 'c1');
+  assert.equal(h.controller.state.question?.id, 'db.instance_class', 'the saved question is asked again');
+  assert.deepEqual(h.controller.state.resumable, []);
+  assert.equal(h.controller.state.entries[0].text, 'resume: add a postgres database');
 });
 
 test('the controller handles every notification the protocol declares', () => {

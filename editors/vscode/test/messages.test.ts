@@ -11,6 +11,8 @@ test('messages from the page are checked', () => {
     [{ type: 'action', action: 'acceptAllDefaults' }, { type: 'action', action: 'acceptAllDefaults' }],
     [{ type: 'back', extra: 1 }, { type: 'back' }],
     [{ type: 'resolve', address: 'aws_db_instance.main', resolution: 'keepMine' }, { type: 'resolve', address: 'aws_db_instance.main', resolution: 'keepMine' }],
+    [{ type: 'resume', conversation: 'c7' }, { type: 'resume', conversation: 'c7' }],
+    [{ type: 'resume', conversation: '' }, 'resume needs a conversation id'],
     [null, 'message is not an object'],
     ['start', 'message is not an object'],
     [{ type: 'start', request: '   ' }, 'start needs a non-empty request'],

@@ -121,7 +121,7 @@ test('the extension’s controller runs a whole conversation on defaults; valid 
   // The same controller the extension uses, fed by the panel's messages.
   const posted: ToWebview[] = [];
   const controller = new ChatController(
-    { sendRequest: <R>(method: string, params: unknown) => conn.sendRequest<R>(method, params) },
+    { sendRequest: <R>(method: string, params?: unknown) => (params === undefined ? conn.sendRequest<R>(method) : conn.sendRequest<R>(method, params)) },
     { defaultTarget: () => pathToFileURL(ws).toString() },
   );
   controller.attachView({ post: (m) => void posted.push(m) });

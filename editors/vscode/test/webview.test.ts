@@ -175,6 +175,19 @@ test('a scripted conversation: question, accept default, warning, completion', a
   ]);
 });
 
+test('unfinished conversations are offered and a click resumes one', async () => {
+  await deliver({
+    type: 'resumable',
+    conversations: [{ conversation: 'c9', request: 'an s3 bucket for backups', target: 'file:///ws', complete: false, progress: { current: 2, total: 4 } }],
+  });
+  const offer = page.locator('#resume button');
+  await offer.waitFor({ state: 'visible' });
+  assert.deepEqual(await offer.allTextContents(), ['Resume: an s3 bucket for backups']);
+  await offer.click();
+  assert.deepEqual(await lastPosted(), { type: 'resume', conversation: 'c9' });
+  assert.equal(await page.locator('#resume').isVisible(), false, 'the offer goes away once taken');
+});
+
 test('text from the server is shown as text, never as HTML', async () => {
   await deliver({ type: 'error', message: '<img src=x onerror="window.__pwned=1">' });
   assert.equal(await page.locator('.entry.error img').count(), 0);

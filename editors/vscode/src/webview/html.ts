@@ -87,6 +87,10 @@ export function pageHtml(o: PageOptions): string {
     <summary>Collected parameters (<span id="summary-count">0</span>)</summary>
     <ul id="parameter-list"></ul>
   </details>
+  <section class="resume" id="resume" hidden aria-label="Unfinished conversations">
+    <h2>Unfinished conversations</h2>
+    <div id="resume-list"></div>
+  </section>
   <form id="start-form" class="start">
     <label for="start-input">What do you want to build?</label>
     <textarea id="start-input" rows="2" placeholder="a web server with a Postgres database in Frankfurt"></textarea>

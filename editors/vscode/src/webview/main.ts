@@ -116,6 +116,17 @@ function render(): void {
   $('summary-count').textContent = String(s.parameters.length);
   $('parameter-list').replaceChildren(...s.parameters.map((p) => el('li', '', p)));
 
+  // Unfinished conversations saved in the workspace.
+  $('resume').hidden = s.resumable.length === 0 || (!!q && !s.complete);
+  $('resume-list').replaceChildren(
+    ...s.resumable.map((r) =>
+      button(`Resume: ${r.request}`, 'secondary', () => {
+        dispatch({ type: 'userResume', conversation: r.conversation });
+        post({ type: 'resume', conversation: r.conversation });
+      }),
+    ),
+  );
+
   // The start form shows when no conversation is waiting for an answer.
   $('start-form').hidden = !!q && !s.complete;
   ($('btn-start') as HTMLButtonElement).disabled = s.busy;

@@ -7,6 +7,7 @@ import type {
   AnswerAction,
   CompleteParams,
   ConflictParams,
+  ConversationSummary,
   QuestionParams,
   Resolution,
   TurnResult,
@@ -32,6 +33,8 @@ export type ToWebview =
   | { type: 'error'; message: string }
   /** A message typed or chosen outside the panel (palette commands), shown as the user's. */
   | { type: 'user'; text: string }
+  /** Unfinished conversations saved in the workspace, offered for resuming. */
+  | { type: 'resumable'; conversations: ConversationSummary[] }
   /** The whole state, sent when the page (re)loads: the extension keeps a copy. */
   | { type: 'restore'; state: ChatState };
 
@@ -43,6 +46,7 @@ export type FromWebview =
   | { type: 'action'; action: AnswerAction }
   | { type: 'back' }
   | { type: 'cancel' }
+  | { type: 'resume'; conversation: string }
   | { type: 'resolve'; address: string; resolution: Resolution };
 
 const ACTIONS: readonly AnswerAction[] = ['default', 'skip', 'acceptAllDefaults', 'confirm', 'decline', 'help'];
@@ -72,6 +76,9 @@ export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview
       if (!ACTIONS.includes(m.action as AnswerAction))
         return { ok: false, error: `unknown action ${JSON.stringify(m.action)}; expected one of ${ACTIONS.join(', ')}` };
       return { ok: true, message: { type: 'action', action: m.action as AnswerAction } };
+    case 'resume':
+      if (!str('conversation') || (m.conversation as string) === '') return { ok: false, error: 'resume needs a conversation id' };
+      return { ok: true, message: { type: 'resume', conversation: m.conversation as string } };
     case 'resolve':
       if (!str('address') || (m.resolution !== 'keepMine' && m.resolution !== 'regenerate'))
         return { ok: false, error: 'resolve needs an address and a resolution (keepMine or regenerate)' };

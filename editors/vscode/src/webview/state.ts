@@ -3,7 +3,7 @@
  * extension and every click of the user is an event, and the page only renders what
  * `reduce` returns. Pure (no DOM, no VS Code) so it is tested in node.
  */
-import type { ConflictParams, Progress, QuestionView, TurnResult, WarningView } from '../protocol';
+import type { ConflictParams, ConversationSummary, Progress, QuestionView, TurnResult, WarningView } from '../protocol';
 import type { ToWebview } from './messages';
 
 /** One line of the transcript. */
@@ -31,6 +31,8 @@ export interface ChatState {
   complete: boolean;
   /** A request is on its way to the server: buttons are disabled until the turn arrives. */
   busy: boolean;
+  /** Unfinished conversations saved in the workspace, offered while none is shown. */
+  resumable: ConversationSummary[];
 }
 
 /** What the user did in the page (the page posts the matching message to the extension). */
@@ -38,7 +40,8 @@ export type UserEvent =
   | { type: 'userStart'; request: string }
   | { type: 'userAnswer'; text: string }
   | { type: 'userBack' }
-  | { type: 'userCancel' };
+  | { type: 'userCancel' }
+  | { type: 'userResume'; conversation: string };
 
 export type ChatEvent = ToWebview | UserEvent;
 
@@ -50,6 +53,7 @@ export const initialState: ChatState = {
   files: [],
   complete: false,
   busy: false,
+  resumable: [],
 };
 
 /** The longest transcript kept; older lines are dropped so a long session stays fast. */
@@ -109,6 +113,18 @@ export function reduce(state: ChatState, event: ChatEvent): ChatState {
       return { ...state, entries: push(state, { kind: 'user', text: 'back' }), busy: true };
     case 'userCancel':
       return { ...state, busy: true };
+    case 'userResume': {
+      const picked = state.resumable.find((r) => r.conversation === event.conversation);
+      return {
+        ...initialState,
+        entries: push(state, { kind: 'user', text: `resume: ${picked?.request ?? event.conversation}` }),
+        conversation: event.conversation,
+        request: picked?.request,
+        busy: true,
+      };
+    }
+    case 'resumable':
+      return { ...state, resumable: event.conversations.filter((c) => !c.complete && c.conversation !== state.conversation) };
     case 'user':
       return { ...state, entries: push(state, { kind: 'user', text: event.text }) };
     case 'started':
