@@ -199,16 +199,14 @@ pub fn understand_with(kb: &KnowledgeBase, lex: &Lexicon, text: &str) -> Intent 
                     }
                     param_mentions.push((m.start, component.clone(), param.clone(), value));
                 }
-                Target::Region(code) => {
-                    if !neg && !regions.contains(code) {
+                Target::Region(code)
+                    if !neg && !regions.contains(code) => {
                         regions.push(code.clone());
                     }
-                }
-                Target::SizeHint(h) => {
-                    if !neg {
+                Target::SizeHint(h)
+                    if !neg => {
                         hints.push((m.start, h.clone()));
                     }
-                }
                 Target::AzWord => {
                     if let Some(c) = count_before(&toks, &matches, m.start) {
                         az_count = Some(c);
@@ -555,25 +553,22 @@ fn count_before(toks: &[Token], matches: &[Match], start: usize) -> Option<u32> 
         if let Ok(k) = toks[i].text.parse::<u32>() {
             return (k > 0 && k < 1000).then_some(k);
         }
-        match match_at(matches, i) {
-            Some(m) => {
-                if let Some(k) = m.targets.iter().find_map(|t| {
-                    if let Target::Number(k) = t {
-                        Some(*k)
-                    } else {
-                        None
-                    }
-                }) {
-                    return (!matches!(toks[i].text.as_str(), "a" | "an")).then_some(k);
+        if let Some(m) = match_at(matches, i) {
+            if let Some(k) = m.targets.iter().find_map(|t| {
+                if let Target::Number(k) = t {
+                    Some(*k)
+                } else {
+                    None
                 }
-                if m.targets
-                    .iter()
-                    .any(|t| matches!(t, Target::Component(_) | Target::Region(_) | Target::AzWord))
-                {
-                    return None;
-                }
+            }) {
+                return (!matches!(toks[i].text.as_str(), "a" | "an")).then_some(k);
             }
-            None => {}
+            if m.targets
+                .iter()
+                .any(|t| matches!(t, Target::Component(_) | Target::Region(_) | Target::AzWord))
+            {
+                return None;
+            }
         }
     }
     None

@@ -306,7 +306,7 @@ pub fn build(kb: &KnowledgeBase, language: &str) -> Result<Lexicon, String> {
             .push(Entry { keys, targets });
     }
     for entries in index.values_mut() {
-        entries.sort_by(|a, b| b.keys.len().cmp(&a.keys.len()));
+        entries.sort_by_key(|e| std::cmp::Reverse(e.keys.len()));
     }
     for p in &purposes {
         known_keys.extend(p.keys.iter().cloned());
