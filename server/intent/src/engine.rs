@@ -94,6 +94,7 @@ pub fn understand_with(kb: &KnowledgeBase, lex: &Lexicon, text: &str) -> Intent 
     let mut hints: Vec<(usize, String)> = Vec::new();
     let mut az_count: Option<u32> = None;
     let mut variant_cov: Vec<usize> = Vec::new();
+    let mut indefinite_seen: BTreeSet<(String, String)> = BTreeSet::new();
 
     for (mi, m) in matches.iter().enumerate() {
         let neg = negated.matches.contains(&mi);
@@ -145,8 +146,19 @@ pub fn understand_with(kb: &KnowledgeBase, lex: &Lexicon, text: &str) -> Intent 
                         })
                         .collect();
                     let role = role_near(lex, &toks, &matches, m);
+                    // "a bucket for logs and a bucket for images": the same indefinite
+                    // mention again, each for its own purpose, is another one.
+                    let indefinite =
+                        m.start > 0 && matches!(toks[m.start - 1].text.as_str(), "a" | "an");
+                    let qualified = toks.get(m.end).is_some_and(|t| t.text == "for");
+                    let again = indefinite
+                        && qualified
+                        && indefinite_seen.contains(&(id.clone(), span_text.clone()));
+                    if indefinite && qualified {
+                        indefinite_seen.insert((id.clone(), span_text.clone()));
+                    }
                     let another =
-                        looks_back(&matches, m.start, 3, |t| matches!(t, Target::Another));
+                        again || looks_back(&matches, m.start, 3, |t| matches!(t, Target::Another));
                     let (mut variants, variant_tokens) =
                         variants_before(lex, &toks, &matches, m, id);
                     // A mention that states the value itself ("postgres" in "mysql and
@@ -199,14 +211,12 @@ pub fn understand_with(kb: &KnowledgeBase, lex: &Lexicon, text: &str) -> Intent 
                     }
                     param_mentions.push((m.start, component.clone(), param.clone(), value));
                 }
-                Target::Region(code)
-                    if !neg && !regions.contains(code) => {
-                        regions.push(code.clone());
-                    }
-                Target::SizeHint(h)
-                    if !neg => {
-                        hints.push((m.start, h.clone()));
-                    }
+                Target::Region(code) if !neg && !regions.contains(code) => {
+                    regions.push(code.clone());
+                }
+                Target::SizeHint(h) if !neg => {
+                    hints.push((m.start, h.clone()));
+                }
                 Target::AzWord => {
                     if let Some(c) = count_before(&toks, &matches, m.start) {
                         az_count = Some(c);
@@ -550,8 +560,26 @@ fn count_before(toks: &[Token], matches: &[Match], start: usize) -> Option<u32> 
     let mut i = start;
     for _ in 0..3 {
         i = i.checked_sub(1)?;
-        if let Ok(k) = toks[i].text.parse::<u32>() {
-            return (k > 0 && k < 1000).then_some(k);
+        let text = toks[i].text.as_str();
+        // A preposition ends the noun phrase: "postgres 16 on rds" counts nothing.
+        if matches!(
+            text,
+            "on" | "in" | "for" | "with" | "to" | "from" | "at" | "by" | "behind" | "via" | "into"
+        ) {
+            return None;
+        }
+        // "3", "3x", "x3".
+        let digits = text.trim_end_matches('x').trim_start_matches('x');
+        if let Ok(k) = digits.parse::<u32>() {
+            // A number right after a name is its version or size ("postgres 16").
+            let after_name = i > 0
+                && !toks[i].comma_before
+                && match_at(matches, i - 1).is_some_and(|m| {
+                    m.targets
+                        .iter()
+                        .any(|t| matches!(t, Target::Component(_) | Target::Param { .. }))
+                });
+            return (k > 0 && k < 1000 && !after_name).then_some(k);
         }
         if let Some(m) = match_at(matches, i) {
             if let Some(k) = m.targets.iter().find_map(|t| {
@@ -561,7 +589,7 @@ fn count_before(toks: &[Token], matches: &[Match], start: usize) -> Option<u32> 
                     None
                 }
             }) {
-                return (!matches!(toks[i].text.as_str(), "a" | "an")).then_some(k);
+                return (!matches!(text, "a" | "an")).then_some(k);
             }
             if m.targets
                 .iter()

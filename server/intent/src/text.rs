@@ -16,6 +16,8 @@ pub struct Token {
     pub end: usize,
     /// Index of the sentence or clause the word is in.
     pub sentence: usize,
+    /// Whether a comma separates this word from the one before.
+    pub comma_before: bool,
 }
 
 /// Lowercases, folds accents to ASCII and drops apostrophes ("don't" → "dont").
@@ -104,6 +106,7 @@ impl Keyer {
         words(norm)
             .into_iter()
             .map(|(text, start, end, sentence)| Token {
+                comma_before: norm[..start].trim_end().ends_with(','),
                 key: self.key(&text),
                 text,
                 start,
