@@ -324,7 +324,10 @@ pub fn understand_with(kb: &KnowledgeBase, lex: &Lexicon, text: &str) -> Intent 
             || purpose_cov[i]
             || lex.filler.contains(&t.key)
             || lex.filler.contains(&t.text)
-            || t.text.chars().all(|c| c.is_ascii_digit() || c == '.')
+            || {
+                let d = t.text.trim_matches('x');
+                !d.is_empty() && d.chars().all(|c| c.is_ascii_digit() || c == '.')
+            }
         {
             continue;
         }
