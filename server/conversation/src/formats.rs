@@ -26,11 +26,13 @@ fn resource_name(s: &str) -> Result<(), String> {
     if s.is_empty() || s.len() > 63 {
         return Err("A name must be 1 to 63 characters long.".into());
     }
-    if !s.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return Err(format!("\"{s}\" must start with a letter, e.g. \"web-{s}\"."));
-    }
+    // Characters first, so that the example offered below is always a valid name.
     if let Some(c) = s.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
         return Err(format!("\"{c}\" is not allowed in a name: use letters, digits, '-' and '_' only."));
+    }
+    if !s.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        // `s` is ASCII here, so byte slicing is safe; the prefix keeps it within 63.
+        return Err(format!("\"{s}\" must start with a letter, e.g. \"web-{}\".", &s[..s.len().min(59)]));
     }
     Ok(())
 }
@@ -229,7 +231,12 @@ mod tests {
             (Format::ScheduleExpression, "cron(0 12 * * ? *)", true, ""),
             (Format::ScheduleExpression, "cron(0 12 * *)", false, "six fields"),
             (Format::ResourceName, "web", true, ""),
-            (Format::ResourceName, "9web", false, "start with a letter"),
+            (Format::ResourceName, "9web", false, "start with a letter, e.g. \"web-9web\""),
+            // Found by server/cli/tests/hostile_entrypoints.rs: the example used to be
+            // "web-" + the answer even when the answer held characters no name may have.
+            (Format::ResourceName, "}", false, "\"}\" is not allowed"),
+            (Format::ResourceName, "${file(\"/etc/passwd\")}", false, "\"$\" is not allowed"),
+            (Format::ResourceName, &"1".repeat(63), false, "e.g. \"web-11111111111111111111111111111111111111111111111111111111111\""),
         ];
         for (format, input, ok, fragment) in cases {
             let got = check(*format, input);

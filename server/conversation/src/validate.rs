@@ -29,6 +29,15 @@ pub struct Ctx<'a> {
 /// Parses and checks `raw` as a value of `param`.
 pub fn parse_value(ctx: &Ctx, param: &Parameter, raw: &str) -> Result<Value, String> {
     let raw = raw.trim();
+    // The same limit as typed answers, so an answers file cannot slip a paste
+    // accident through that the conversation would refuse.
+    if raw.len() > crate::input::MAX_ANSWER_BYTES {
+        return Err(format!(
+            "The answer is {} bytes long; answers are limited to {} characters. Give just the value.",
+            raw.len(),
+            crate::input::MAX_ANSWER_BYTES
+        ));
+    }
     if let Some(c) = raw.chars().find(|c| c.is_control()) {
         return Err(format!(
             "The answer contains a control character ({}); answers are a single line of text. Type the value again without it.",
@@ -120,12 +129,23 @@ fn strip_quotes(s: &str) -> &str {
 }
 
 /// Shortens an echoed answer so that a rejection of a huge input stays readable.
+///
+/// Control characters are shown as escapes (`\n`, `\u{1b}`): the result ends up in
+/// messages printed to the user's terminal, which an answer must not be able to
+/// recolour or rewrite.
 pub fn short(s: &str) -> String {
-    if s.chars().count() <= 40 {
-        s.to_string()
-    } else {
-        format!("{}…", s.chars().take(40).collect::<String>())
+    let mut out = String::new();
+    for c in s.chars().take(40) {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
     }
+    if s.chars().count() > 40 {
+        out.push('…');
+    }
+    out
 }
 
 fn split_list(raw: &str) -> Vec<String> {
@@ -515,6 +535,26 @@ mod tests {
                 _ => panic!("{kind:?} {raw:?}: expected {want:?}, got {got:?}"),
             }
         }
+    }
+
+    #[test]
+    fn answers_over_the_length_limit_are_refused_on_every_path() {
+        // Found by server/cli/tests/hostile_entrypoints.rs: a 100 KB answer in a
+        // `generate --answers` file was taken, while chat and the language server refuse it.
+        let huge = "0123456789abcdef".repeat(6400);
+        let err = run("security_group", &param(ParamType::String), &huge, &BTreeMap::new()).unwrap_err();
+        assert!(err.contains("102400 bytes") && err.contains("4096"), "{err}");
+        let longest = "x".repeat(crate::input::MAX_ANSWER_BYTES);
+        assert_eq!(run("security_group", &param(ParamType::String), &longest, &BTreeMap::new()), Ok(Value::from(longest.as_str())));
+    }
+
+    #[test]
+    fn short_escapes_control_characters_for_the_terminal() {
+        // Found by server/cli/tests/hostile_entrypoints.rs: `generate --answers` echoed a
+        // raw escape sequence from an answer into its error message.
+        assert_eq!(short("bell\u{7} esc\u{1b}[31mred"), "bell\\u{7} esc\\u{1b}[31mred");
+        assert_eq!(short("windows\r\nline"), "windows\\r\\nline");
+        assert_eq!(short(&"x".repeat(50)), format!("{}…", "x".repeat(40)));
     }
 
     #[test]

@@ -181,11 +181,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The echo of a scripted answer: long ones cut, control characters shown as escapes
+/// (`\u{1b}`), so a piped answer cannot recolour or rewrite the user's terminal.
 fn shorten(s: &str) -> String {
+    let visible = |t: &str| t.chars().map(|c| if c.is_control() { c.escape_default().collect() } else { c.to_string() }).collect::<String>();
     if s.chars().count() > 200 {
-        format!("{}… ({} bytes)", s.chars().take(60).collect::<String>(), s.len())
+        format!("{}… ({} bytes)", visible(&s.chars().take(60).collect::<String>()), s.len())
     } else {
-        s.to_string()
+        visible(s)
     }
 }
 
@@ -313,5 +316,17 @@ fn live_checks() -> Box<dyn LiveChecks> {
     #[cfg(not(feature = "aws"))]
     {
         Box::new(tc_conversation::OfflineOnly)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Found by tests/hostile_entrypoints.rs: a piped answer holding an escape
+    /// sequence was echoed raw into the transcript.
+    #[test]
+    fn the_echo_shows_control_characters_escaped() {
+        assert_eq!(super::shorten("bell\u{7} esc\u{1b}[31mred"), "bell\\u{7} esc\\u{1b}[31mred");
+        assert_eq!(super::shorten("🚀 ok"), "🚀 ok");
+        assert!(super::shorten(&"x\u{1b}".repeat(300)).ends_with("… (600 bytes)"));
     }
 }
