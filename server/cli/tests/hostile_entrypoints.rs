@@ -532,8 +532,9 @@ fn terraform_syntax_errors(dir: &Path) -> BTreeSet<String> {
     files
 }
 
-/// Each corpus string in a `.tf` file twice: escaped inside string values (legal
-/// HCL) and raw inside quotes and a comment (legal or not, as Terraform decides).
+/// Each corpus string in three `.tf` files: escaped inside string values (legal
+/// HCL), raw inside quotes and a comment, and raw inside quotes only (legal or not,
+/// as Terraform decides).
 /// `check` never panics; a file Terraform parses gets its findings (exit 1), a file
 /// it rejects gets a parse error naming file and line (exit 2, as documented).
 #[test]
@@ -546,7 +547,9 @@ fn check_reports_findings_or_a_clear_parse_error_for_every_hostile_file() {
             "# Hostile corpus entry {name}, escaped.\nresource \"aws_s3_bucket\" \"escaped_{i}\" {{\n  bucket = {literal}\n\n  tags = {{\n    Note = {literal}\n  }}\n}}\n"
         );
         let raw = format!("# {value}\nresource \"aws_s3_bucket\" \"raw_{i}\" {{\n  bucket = \"{value}\"\n}}\n");
-        for (kind, content) in [("escaped", escaped), ("raw", raw)] {
+        // Only inside the quotes, so a line break cannot hide behind the comment's.
+        let quoted = format!("resource \"aws_s3_bucket\" \"quoted_{i}\" {{\n  bucket = \"{value}\"\n}}\n");
+        for (kind, content) in [("escaped", escaped), ("raw", raw), ("quoted", quoted)] {
             let file = format!("{i:02}_{kind}.tf");
             std::fs::write(dir.join(&file), content).unwrap();
             files.push((format!("{name} ({kind})"), file, format!("aws_s3_bucket.{kind}_{i}")));

@@ -65,7 +65,7 @@ fn parse_chunk(src: &str) -> Parsed {
     let mut text = std::borrow::Cow::Borrowed(src);
     for attempt in 0..32u32 {
         match hcl_edit::parser::parse_body(&text) {
-            Ok(body) => return Ok(body),
+            Ok(body) => return reject_split_strings(&text, body),
             Err(e) => {
                 let (line, column) = (e.location().line(), e.location().column());
                 let err = || Err((line, column, e.message().to_string()));
@@ -91,7 +91,49 @@ fn parse_chunk(src: &str) -> Parsed {
             }
         }
     }
-    hcl_edit::parser::parse_body(&text).map_err(|e| (e.location().line(), e.location().column(), e.message().to_string()))
+    hcl_edit::parser::parse_body(&text)
+        .map_err(|e| (e.location().line(), e.location().column(), e.message().to_string()))
+        .and_then(|body| reject_split_strings(&text, body))
+}
+
+/// Terraform refuses a quoted string split over lines ("Invalid multi-line string"),
+/// but hcl-edit accepts one; such a file must be reported as broken, not checked.
+fn reject_split_strings(src: &str, body: Body) -> Parsed {
+    struct Finder<'a> {
+        src: &'a str,
+        at: Option<usize>,
+    }
+    impl Finder<'_> {
+        fn check(&mut self, span: Option<Range<usize>>) {
+            let Some(r) = span else { return };
+            if let Some(i) = self.src.get(r.clone()).and_then(|t| t.find(['\n', '\r'])) {
+                self.at = Some(self.at.map_or(r.start + i, |a| a.min(r.start + i)));
+            }
+        }
+    }
+    impl Visit for Finder<'_> {
+        fn visit_string(&mut self, s: &hcl_edit::Decorated<String>) {
+            self.check(s.span());
+        }
+        fn visit_literal(&mut self, l: &hcl_edit::Spanned<String>) {
+            self.check(l.span());
+        }
+        // Line breaks are what heredocs are for.
+        fn visit_heredoc_template(&mut self, _: &hcl_edit::template::HeredocTemplate) {}
+    }
+    let mut finder = Finder { src, at: None };
+    finder.visit_body(&body);
+    match finder.at {
+        None => Ok(body),
+        Some(at) => {
+            let line_start = src[..at].rfind('\n').map_or(0, |i| i + 1);
+            Err((
+                src[..at].matches('\n').count() + 1,
+                src[line_start..at].chars().count() + 1,
+                "quoted strings may not be split over lines: write a line break as \\n, or use a heredoc (<<EOT)".to_string(),
+            ))
+        }
+    }
 }
 
 /// Splits a file into chunks that each end after a top-level block's closing brace (and
@@ -755,6 +797,26 @@ mod tests {
         // Spans still point into the original text.
         let r = &m.resources[0];
         assert_eq!(&text[r.body.attr("size").unwrap().span.clone()], "size = 1");
+    }
+
+    #[test]
+    fn a_quoted_string_split_over_lines_is_a_parse_error() {
+        // Found by server/cli/tests/hostile_entrypoints.rs: Terraform refuses these files
+        // ("Invalid multi-line string"), but they used to be checked as if valid.
+        for (text, line) in [
+            ("resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"line one\nline two\"\n}\n", 2),
+            ("resource \"aws_s3_bucket\" \"b\" {\n  tags = { a = \"x\" }\n  bucket = \"${var.x} one\r\ntwo\"\n}\n", 3),
+        ] {
+            let m = Module::new(&[("main.tf", text)]);
+            assert_eq!(m.parse_errors.len(), 1, "{text:?}");
+            assert_eq!(m.parse_errors[0].line, line, "{text:?}");
+            assert!(m.parse_errors[0].message.contains("split over lines"), "{:?}", m.parse_errors[0]);
+        }
+        // Escaped line breaks, heredocs, comments and multi-line interpolations are fine.
+        let ok = "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"a\\nb\" # note\n  policy = <<EOT\nx\ny\nEOT\n  tags = {\n    a = \"${join(\",\", [\n      \"p\",\n    ])}\"\n  }\n}\n";
+        let m = Module::new(&[("main.tf", ok)]);
+        assert!(m.parse_errors.is_empty(), "{:?}", m.parse_errors);
+        assert_eq!(m.resources.len(), 1);
     }
 
     #[test]
