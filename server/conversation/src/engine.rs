@@ -1448,15 +1448,17 @@ impl Conversation {
     /// A resource's value for every parameter: the answer, else the default.
     fn values(&self, i: usize) -> BTreeMap<String, Value> {
         let key = &self.plan.resources[i].key;
-        self.comp(i)
-            .parameters
-            .iter()
-            .map(|p| {
-                let qid = format!("{key}.{}", p.id);
-                let v = self.answers.get(&qid).cloned().or_else(|| p.default.clone()).unwrap_or(Value::Null);
-                (p.id.clone(), v)
-            })
-            .collect()
+        let mut qid = String::with_capacity(64);
+        let mut out = BTreeMap::new();
+        for p in &self.comp(i).parameters {
+            qid.clear();
+            qid.push_str(key);
+            qid.push('.');
+            qid.push_str(&p.id);
+            let v = self.answers.get(&qid).or(p.default.as_ref()).cloned().unwrap_or(Value::Null);
+            out.insert(p.id.clone(), v);
+        }
+        out
     }
 
     /// Resource key → values of the partial stack, plus `region`: compared before
@@ -1704,15 +1706,22 @@ impl Conversation {
     /// replaced by a candidate.
     fn cross_errors(&self, active: &[bool], candidate: Option<(&str, &Value)>) -> Vec<CrossError> {
         let rs = &self.plan.resources;
-        let values_of = |i: usize| -> BTreeMap<String, Value> {
-            let mut v = self.values(i);
-            if let Some((qid, val)) = candidate {
-                if let Some(pid) = qid.strip_prefix(&format!("{}.", rs[i].key)) {
-                    v.insert(pid.to_string(), val.clone());
+        // Every active resource's values once, with the candidate applied.
+        let all: Vec<BTreeMap<String, Value>> = (0..rs.len())
+            .map(|i| {
+                if !active[i] {
+                    return BTreeMap::new();
                 }
-            }
-            v
-        };
+                let mut v = self.values(i);
+                if let Some((qid, val)) = candidate {
+                    if let Some(pid) = qid.strip_prefix(rs[i].key.as_str()).and_then(|r| r.strip_prefix('.')) {
+                        v.insert(pid.to_string(), val.clone());
+                    }
+                }
+                v
+            })
+            .collect();
+        let values_of = |i: usize| -> &BTreeMap<String, Value> { &all[i] };
         let mut errors = Vec::new();
         // Subnet layout inside each generated VPC.
         let subnets: Vec<usize> = (0..rs.len()).filter(|i| active[*i] && rs[*i].component == "subnet").collect();
