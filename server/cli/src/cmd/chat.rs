@@ -5,7 +5,7 @@
 //! at once (staged in a hidden folder and moved into place), so an interrupted
 //! chat leaves no partial configuration behind.
 
-#[cfg(feature = "aws")]
+#[cfg(feature = "aws-live")]
 #[path = "../aws.rs"]
 mod aws;
 
@@ -307,13 +307,13 @@ fn write_all(out: &Path, files: &[(String, String)]) -> anyhow::Result<()> {
     result
 }
 
-/// Live AWS checks when built with the `aws` feature; none otherwise.
+/// Live AWS checks when built with the `aws-live` feature; none otherwise.
 fn live_checks() -> Box<dyn LiveChecks> {
-    #[cfg(feature = "aws")]
+    #[cfg(feature = "aws-live")]
     {
         Box::new(aws::AwsChecks::new())
     }
-    #[cfg(not(feature = "aws"))]
+    #[cfg(not(feature = "aws-live"))]
     {
         Box::new(tc_conversation::OfflineOnly)
     }
