@@ -3,7 +3,6 @@
 //! hover, completion, code actions and live buffer edits). See docs/lsp-extensions.md.
 
 pub mod config;
-#[cfg(feature = "testing")]
 pub mod debug;
 pub mod conversations;
 pub mod diagnostics;
@@ -42,7 +41,8 @@ pub fn service(log_level: LogLevel, slot: Option<&ClientSlot>) -> (CatchPanic<Ls
     .custom_method(method::STATUS, Server::status)
     .custom_method(method::CANCEL, Server::cancel)
     .custom_method(method::LIST, Server::list)
-    .custom_method(method::RESOLVE, Server::resolve);
+    .custom_method(method::RESOLVE, Server::resolve)
+    .custom_method(debug::DOCUMENT_TEXT, Server::debug_document_text);
     #[cfg(feature = "testing")]
     let service = service.custom_method(debug::PANIC, Server::test_panic).custom_method(debug::SLEEP, Server::test_sleep);
     let (service, socket) = service.finish();

@@ -375,6 +375,11 @@ impl TestClient {
         self.state.lock().unwrap().refused
     }
 
+    /// Forgets the notifications received so far (long benchmark runs).
+    pub fn clear_notifications(&self) {
+        self.state.lock().unwrap().notifications.clear();
+    }
+
     pub fn notifications(&self) -> Vec<(String, Value)> {
         self.state.lock().unwrap().notifications.clone()
     }

@@ -368,3 +368,31 @@ async fn shutdown_and_exit_end_the_server() {
     h.client.shutdown().await;
     tokio::time::timeout(std::time::Duration::from_secs(5), h.server).await.expect("server still running").unwrap();
 }
+
+#[tokio::test]
+async fn an_insecure_answer_sends_warnings_and_waits_for_confirmation() {
+    let h = harness(&[("main.tf", MAIN_TF)], fast()).await;
+    h.client.open(&h.path("main.tf"));
+    let turn = h.start_in("add a postgres database", "main.tf").await;
+    let id = turn["conversation"].as_str().unwrap().to_string();
+    h.answer_all_defaults(&id, turn).await;
+    let skip = h.client.notifications().len();
+    let turn = h
+        .client
+        .request("terraconverse/change", json!({ "conversation": id, "target": "storage_encrypted", "value": "false" }))
+        .await
+        .unwrap();
+    let warnings = h.client.wait_for(skip, 10, |m, _| m == "terraconverse/warnings").await;
+    assert_eq!(warnings["conversation"], id.as_str());
+    assert!(warnings["warnings"][0]["rule"].as_str().is_some_and(|r| !r.is_empty()), "{warnings}");
+    assert_eq!(turn["warnings"], warnings["warnings"]);
+    if warnings["warnings"][0]["needsConfirmation"] == true {
+        // Held: nothing insecure is written until the user confirms.
+        let text = h.client.text(&h.path("main.tf")).unwrap();
+        assert!(!text.contains("storage_encrypted = false") && !text.contains("storage_encrypted     = false"), "{text}");
+        let confirmed = h.answer(&id, json!({ "action": "confirm" })).await;
+        assert!(confirmed["rejection"].is_null(), "{confirmed}");
+    }
+    let text = h.client.text(&h.path("main.tf")).unwrap();
+    assert!(text.lines().any(|l| l.trim_start().starts_with("storage_encrypted") && l.trim_end().ends_with("false")), "{text}");
+}
