@@ -11,8 +11,7 @@ export AWS_EC2_METADATA_DISABLED=true
 cargo test --workspace --features terraconverse/aws
 
 # The VS Code extension and the Neovim plugin (see docs/editors.md).
-# TC_SKIP_REAL=1 until `terraconverse lsp` runs conversations (issue 5).
-TC_SKIP_REAL=1 bash editors/test.sh
+bash editors/test.sh
 
 # The language server end to end in Debian's Neovim 0.7 (issue 5; tests/nvim/run.sh).
 bash tests/nvim/run.sh
