@@ -144,7 +144,7 @@ fn hostile_answers_are_rejected_or_escaped() {
     assert!(!string_questions.is_empty(), "the request has no string questions to attack");
     let parent = support::work_dir("cli-hostile");
     let (mut rejected, mut escaped) = (0, 0);
-    for line in corpus.lines().filter(|l| !l.trim().is_empty()) {
+    for (index, line) in corpus.lines().filter(|l| !l.trim().is_empty()).enumerate() {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         let name = v["name"].as_str().unwrap();
         let value = match v.get("value") {
@@ -161,15 +161,21 @@ fn hostile_answers_are_rejected_or_escaped() {
                 Ok(stack) => {
                     let generated = tc_generate::generate(&stack).unwrap_or_else(|e| panic!("{name} in {q}: accepted but does not generate: {e}"));
                     escaped += 1;
-                    // Validating every accepted combination would take too long; one
-                    // folder per corpus entry (its last accepted question) is kept.
-                    support::write(&parent.join(name), &generated.all_files());
+                    // Every hostile answer is validated by Terraform in
+                    // server/generate/tests/hostile.rs; here every fifth entry's last
+                    // accepted configuration is, to keep CI time reasonable.
+                    if index % 5 == 0 {
+                        support::write(&parent.join(name), &generated.all_files());
+                    }
                 }
             }
         }
     }
     println!("hostile answers: {rejected} rejected, {escaped} accepted and escaped");
-    if escaped > 0 {
+    // Free-text questions (names, descriptions) accept most text, so some answers
+    // must have gone all the way through; otherwise the ids were not recognised.
+    assert!(escaped > 0, "no hostile answer was accepted: are {string_questions:?} real question ids?");
+    if parent.read_dir().unwrap().next().is_some() {
         let problems = support::check_terraform(&parent);
         assert!(problems.is_empty(), "{}", problems.join("\n\n"));
     }

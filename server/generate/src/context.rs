@@ -3,7 +3,7 @@
 //! dependency references resolved to Terraform expressions, and one variable name
 //! per parameter.
 
-use crate::escape::{identifier, is_identifier};
+use crate::escape::identifier;
 use crate::GenerateError;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
@@ -155,6 +155,22 @@ pub fn prepare<'a>(kb: &'a KnowledgeBase, stack: &Stack) -> Result<Prepared<'a>,
             }
         }
     }
+    // Every required dependency whose condition holds must be filled: a missing one
+    // is the Stack's mistake, reported before any template runs.
+    for p in resources.iter().filter(|p| !p.existing) {
+        for dep in &p.component.dependencies {
+            let role = dep.role.clone().unwrap_or_else(|| dep.component.clone());
+            if dep.kind == tc_knowledge::DependencyKind::Required && p.component.matches(&dep.when, &p.values) && !p.refs.contains_key(&role) {
+                return Err(GenerateError::MissingDependency {
+                    resource: p.key.clone(),
+                    message: format!(
+                        "a {} needs a {} as its `{role}`, but the stack gives none; add one, or point `refs.{role}` at an existing resource",
+                        p.component.name, dep.component
+                    ),
+                });
+            }
+        }
+    }
     Ok(Prepared { resources, region: stack.region.clone() })
 }
 
@@ -187,10 +203,14 @@ fn ref_ctx(res: &StackResource, p: &PreparedResource) -> RefCtx {
     }
 }
 
-/// `type.name` with both parts identifiers (an optional `data.` prefix is allowed).
+/// `type.name` (optionally `data.type.name`) where both parts are Terraform
+/// identifiers: a letter or `_`, then letters, digits, `_` and `-`.
 fn valid_existing(addr: &str) -> bool {
+    let ident = |p: &str| {
+        p.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
     let parts: Vec<&str> = addr.strip_prefix("data.").unwrap_or(addr).split('.').collect();
-    parts.len() == 2 && parts.iter().all(|p| is_identifier(p) || p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') && !p.is_empty() && p.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
+    parts.len() == 2 && parts.iter().all(|p| ident(p))
 }
 
 /// The resource's values with knowledge defaults for anything unset, each checked

@@ -48,7 +48,7 @@ pub fn hcl_string(s: &str) -> String {
 /// Characters written as `\uNNNN`: C0/C1 controls, DEL, the bidi embedding/override/
 /// isolate controls (the "Trojan Source" characters), line/paragraph separators and
 /// the BOM. Ordinary right-to-left letters and emoji stay as they are.
-fn needs_unicode_escape(c: char) -> bool {
+pub(crate) fn needs_unicode_escape(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}' | '\u{FEFF}')
 }

@@ -21,8 +21,6 @@ struct LineShape {
     starts_closing: bool,
     /// Byte offset of the `=` that hclwrite would align, if any.
     assign_at: Option<usize>,
-    /// Whether the line is only a comment.
-    comment_only: bool,
 }
 
 /// Scans one trimmed line. Strings (with `\` escapes and `${ … }`/`%{ … }` template
@@ -103,7 +101,6 @@ fn shape(line: &str) -> LineShape {
         net,
         starts_closing: matches!(b.first(), Some(b'}' | b']' | b')')),
         assign_at: if comment_only { None } else { assign_at },
-        comment_only,
     }
 }
 
@@ -155,7 +152,6 @@ pub fn format_hcl(text: &str) -> String {
             opens: s.net > 0,
             closes: s.starts_closing,
         });
-        let _ = s.comment_only;
     }
 
     // Drop blank lines that follow an opening line or precede a closing one, and

@@ -126,13 +126,7 @@ pub fn zip_path(source: &str) -> String {
 pub fn comment_text(s: &str) -> String {
     let mut out: String = s
         .chars()
-        .map(|c| {
-            if c.is_control() || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}' | '\u{FEFF}') {
-                ' '
-            } else {
-                c
-            }
-        })
+        .map(|c| if crate::escape::needs_unicode_escape(c) { ' ' } else { c })
         .take(300)
         .collect();
     if s.chars().count() > 300 {

@@ -79,7 +79,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         println!("Security decisions recorded in README.md: {}", stack.decisions.len());
     }
     if !generated.deliberately_off.is_empty() {
-        let ids: Vec<&str> = generated.deliberately_off.iter().map(|o| o.check.as_str()).collect();
+        let mut ids: Vec<&str> = Vec::new();
+        for o in &generated.deliberately_off {
+            if !ids.contains(&o.check.as_str()) {
+                ids.push(&o.check);
+            }
+        }
         println!("Checks deliberately left off (see README.md): {}", ids.join(", "));
     }
     Ok(ExitCode::SUCCESS)
