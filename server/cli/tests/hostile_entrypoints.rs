@@ -135,7 +135,8 @@ fn variable_default(dir: &Path, name: &str) -> Result<String, String> {
         }
         let text = std::fs::read_to_string(&path).unwrap();
         let body: Body = hcl_edit::parser::parse_body(&text).map_err(|e| format!("{} does not parse: {e}", path.display()))?;
-        for block in body.get_blocks("variable").filter(|b| b.has_exact_labels(&[name])) {
+        let found = body.get_blocks("variable").find(|b| b.has_exact_labels(&[name]));
+        if let Some(block) = found {
             let default = block.body.get_attribute("default").ok_or_else(|| format!("variable {name} has no default"))?;
             return match default.value.as_str() {
                 Some(s) => Ok(s.to_string()),
@@ -162,11 +163,11 @@ fn tf_hash(dir: &Path) -> u64 {
 
 /// Keeps `dir` as a module of the root if its configuration is new; removes it otherwise.
 fn keep_if_distinct(dir: &Path, seen: &mut HashMap<u64, PathBuf>) {
-    let h = tf_hash(dir);
-    if seen.contains_key(&h) {
-        std::fs::remove_dir_all(dir).unwrap();
-    } else {
-        seen.insert(h, dir.to_path_buf());
+    match seen.entry(tf_hash(dir)) {
+        std::collections::hash_map::Entry::Occupied(_) => std::fs::remove_dir_all(dir).unwrap(),
+        std::collections::hash_map::Entry::Vacant(v) => {
+            v.insert(dir.to_path_buf());
+        }
     }
 }
 
