@@ -16,6 +16,3 @@ bash editors/test.sh
 # The language server end to end in Debian's Neovim 0.7 (issue 5; tests/nvim/run.sh).
 bash tests/nvim/run.sh
 
-# A short fuzzing smoke of every cargo-fuzz target (issue 10; longer runs:
-# `bash tests/fuzz.sh 600`).
-bash tests/fuzz.sh "${TC_FUZZ_SECONDS:-15}"
