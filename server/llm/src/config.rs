@@ -18,6 +18,8 @@ pub const ENV_API_KEY: &str = "TERRACONVERSE_LLM_API_KEY";
 pub const ENV_GROQ_API_KEY: &str = "GROQ_API_KEY";
 pub const ENV_BASE_URL: &str = "TERRACONVERSE_LLM_BASE_URL";
 pub const ENV_MODEL: &str = "TERRACONVERSE_LLM_MODEL";
+/// Time allowed for one request, in milliseconds (the `requestTimeoutMs` setting wins).
+pub const ENV_TIMEOUT_MS: &str = "TERRACONVERSE_LLM_TIMEOUT_MS";
 /// Set to `0`, `off` or `false` to keep the LLM off even when a key is present.
 pub const ENV_ENABLED: &str = "TERRACONVERSE_LLM";
 
@@ -190,7 +192,13 @@ impl LlmConfig {
         if let Some(ms) = settings.connect_timeout_ms {
             config.connect_timeout = Duration::from_millis(ms.max(1));
         }
-        if let Some(ms) = settings.request_timeout_ms {
+        let env_timeout = match env(ENV_TIMEOUT_MS) {
+            Some(raw) => Some(raw.parse::<u64>().map_err(|_| {
+                Disabled::Invalid(format!("{ENV_TIMEOUT_MS} `{raw}` is not a number of milliseconds, e.g. 20000"))
+            })?),
+            None => None,
+        };
+        if let Some(ms) = settings.request_timeout_ms.or(env_timeout) {
             config.request_timeout = Duration::from_millis(ms.max(1));
         }
         if let Some(n) = settings.max_retries {
@@ -251,6 +259,10 @@ mod tests {
             (vec![(ENV_BASE_URL, "http://localhost:11434/v1")], Ok("http://localhost:11434/v1")),
             (vec![(ENV_BASE_URL, "http://127.0.0.1:8080/v1/chat/completions")], Ok("http://127.0.0.1:8080/v1")),
             (vec![(ENV_GROQ_API_KEY, "gsk_x"), (ENV_ENABLED, "off")], Err(Disabled::TurnedOff)),
+            (
+                vec![(ENV_GROQ_API_KEY, "gsk_x"), (ENV_TIMEOUT_MS, "soon")],
+                Err(Disabled::Invalid("TERRACONVERSE_LLM_TIMEOUT_MS `soon` is not a number of milliseconds, e.g. 20000".into())),
+            ),
         ];
         for (vars, expected) in cases {
             let got = LlmConfig::from_settings(&LlmSettings::default(), lookup(&vars));
@@ -284,6 +296,8 @@ mod tests {
         let c = LlmConfig::from_settings(&LlmSettings::default(), &env).unwrap();
         assert_eq!(c.api_key, Some(ApiKey::new("generic")));
         assert_eq!(c.model, "env-model");
+        let c = LlmConfig::from_settings(&LlmSettings::default(), lookup(&[(ENV_GROQ_API_KEY, "g"), (ENV_TIMEOUT_MS, "750")])).unwrap();
+        assert_eq!(c.request_timeout, Duration::from_millis(750));
         let settings: LlmSettings =
             serde_json::from_value(serde_json::json!({"model": "qwen2.5", "requestTimeoutMs": 1500})).unwrap();
         let c = LlmConfig::from_settings(&settings, &env).unwrap();

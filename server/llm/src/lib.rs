@@ -13,6 +13,7 @@
 //! [`LlmService::conversation`] and the async methods of [`LlmConversation`].
 //! See `docs/llm.md`.
 
+pub mod assist;
 mod breaker;
 mod cache;
 mod client;
