@@ -175,7 +175,12 @@ pub fn prepare<'a>(kb: &'a KnowledgeBase, stack: &Stack) -> Result<Prepared<'a>,
 }
 
 fn ref_ctx(res: &StackResource, p: &PreparedResource) -> RefCtx {
+    // Several existing resources of one kind stand in for one counted component (the
+    // user's subnets in two zones for a database's subnet group): one id is the
+    // first's, the list is all of them.
+    let several: Vec<&str> = res.existing.as_deref().map(existing_addresses).unwrap_or_default();
     let (address, count) = match &res.existing {
+        Some(_) if several.len() > 1 => (several[0].to_string(), several.len() as u32),
         Some(addr) => (addr.clone(), 1),
         None => (
             format!("{}.{}", p.component.resource_types.first().map(String::as_str).unwrap_or("unknown"), p.label),
@@ -184,7 +189,10 @@ fn ref_ctx(res: &StackResource, p: &PreparedResource) -> RefCtx {
     };
     // A template marked `{# tc:counted #}` always uses `count`, even for one copy.
     let counted = count > 1 || (res.existing.is_none() && crate::render::always_counted(&p.component.template));
-    let (id, ids, arn) = if counted {
+    let (id, ids, arn) = if several.len() > 1 {
+        let ids: Vec<String> = several.iter().map(|a| format!("{a}.id")).collect();
+        (format!("{address}.id"), format!("[{}]", ids.join(", ")), format!("{address}.arn"))
+    } else if counted {
         (format!("{address}[0].id"), format!("{address}[*].id"), format!("{address}[0].arn"))
     } else {
         (format!("{address}.id"), format!("[{address}.id]"), format!("{address}.arn"))
@@ -203,14 +211,25 @@ fn ref_ctx(res: &StackResource, p: &PreparedResource) -> RefCtx {
     }
 }
 
+/// The addresses of an `existing` value: one address, or several separated by commas.
+fn existing_addresses(existing: &str) -> Vec<&str> {
+    existing.split(',').map(str::trim).collect()
+}
+
 /// `type.name` (optionally `data.type.name`) where both parts are Terraform
-/// identifiers: a letter or `_`, then letters, digits, `_` and `-`.
-fn valid_existing(addr: &str) -> bool {
+/// identifiers: a letter or `_`, then letters, digits, `_` and `-`; or several such
+/// addresses of one type separated by commas (`aws_subnet.a, aws_subnet.b`).
+fn valid_existing(existing: &str) -> bool {
     let ident = |p: &str| {
         p.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
     };
-    let parts: Vec<&str> = addr.strip_prefix("data.").unwrap_or(addr).split('.').collect();
-    parts.len() == 2 && parts.iter().all(|p| ident(p))
+    let one = |addr: &str| {
+        let parts: Vec<&str> = addr.strip_prefix("data.").unwrap_or(addr).split('.').collect();
+        parts.len() == 2 && parts.iter().all(|p| ident(p))
+    };
+    let addresses = existing_addresses(existing);
+    let kind = |a: &str| a.rsplit_once('.').map(|(t, _)| t.to_string());
+    addresses.iter().all(|a| one(a)) && addresses.iter().all(|a| kind(a) == kind(addresses[0]))
 }
 
 /// The resource's values with knowledge defaults for anything unset, each checked

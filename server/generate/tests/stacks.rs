@@ -129,6 +129,27 @@ fn existing_resources_are_referenced_not_generated() {
 }
 
 #[test]
+fn several_existing_subnets_stand_in_for_one_counted_component() {
+    let mut s = stack("rds_instance");
+    let vpc = s.resources.iter().find(|r| r.component == "vpc").unwrap().key.clone();
+    let subnets = s.resources.iter().find(|r| r.component == "subnet").unwrap().key.clone();
+    for r in &mut s.resources {
+        if r.key == vpc {
+            r.existing = Some("aws_vpc.main".into());
+        } else if r.key == subnets {
+            r.existing = Some("aws_subnet.private_a, aws_subnet.private_b".into());
+        }
+    }
+    let g = tc_generate::generate(&s).unwrap();
+    assert!(g.blocks().all(|b| !b.address.starts_with("resource.aws_subnet.")), "an existing subnet was generated again");
+    let group = g.blocks().find(|b| b.address.starts_with("resource.aws_db_subnet_group.")).unwrap();
+    assert!(group.text.contains("subnet_ids = [aws_subnet.private_a.id, aws_subnet.private_b.id]"), "{}", group.text);
+    // Addresses of different kinds cannot stand in for one component.
+    s.resources.iter_mut().find(|r| r.key == subnets).unwrap().existing = Some("aws_subnet.a, aws_vpc.b".into());
+    assert!(matches!(tc_generate::generate(&s), Err(GenerateError::InvalidExisting { .. })));
+}
+
+#[test]
 fn files_follow_the_documented_layout() {
     let g = tc_generate::generate(&stack("rds_instance")).unwrap();
     let paths: Vec<&str> = g.files.iter().map(|f| f.path.as_str()).collect();

@@ -36,7 +36,8 @@ pub struct PlannedResource {
     #[serde(default)]
     pub refs: BTreeMap<String, String>,
     /// When the workspace already defines this (e.g. `aws_vpc.main`), its address:
-    /// the resource is referenced, not generated.
+    /// the resource is referenced, not generated. Several resources of one type can
+    /// stand in for a counted one, separated by commas (`aws_subnet.a, aws_subnet.b`).
     #[serde(default)]
     pub existing: Option<String>,
 }

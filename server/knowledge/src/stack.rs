@@ -32,7 +32,9 @@ pub struct StackResource {
     #[serde(default = "one")]
     pub count: u32,
     /// When the workspace already defines this resource (e.g. `aws_vpc.main`), its
-    /// address: the generator references it instead of generating a new one.
+    /// address: the generator references it instead of generating a new one. Several
+    /// resources of one type stand in for a counted one as a comma-separated list
+    /// (`aws_subnet.a, aws_subnet.b`: one id is the first's, the id list all of them).
     #[serde(default)]
     pub existing: Option<String>,
 }
