@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use tc_intent::{Inclusion, Origin, Plan};
 use tc_knowledge::{
-    knowledge, Category, Component, DependencyKind, Format, KnowledgeBase, ParamType, Parameter, SecurityDecision, Stack,
+    knowledge, Category, Component, Constraint, DependencyKind, Format, KnowledgeBase, ParamType, Parameter, SecurityDecision, Stack,
     StackResource,
 };
 
@@ -45,6 +45,11 @@ pub struct Conversation {
     /// An answer held until the user confirms a security warning.
     pending: Option<Pending>,
     decisions: Vec<SecurityDecision>,
+    /// Answers that are a default the user accepted ("default", "accept all
+    /// defaults"), not a value they typed: when a parameter they depend on
+    /// changes (a knowledge-base constraint), they follow its new default.
+    #[serde(default)]
+    defaulted: BTreeSet<String>,
     /// One entry per input that changed something, for `back` and replay.
     history: Vec<Step>,
     #[serde(skip)]
@@ -69,6 +74,8 @@ struct Snapshot {
     stated: BTreeSet<String>,
     reask: BTreeSet<String>,
     decisions: Vec<SecurityDecision>,
+    #[serde(default)]
+    defaulted: BTreeSet<String>,
 }
 
 /// One input that changed the conversation.
@@ -224,6 +231,7 @@ impl Conversation {
             reask: BTreeSet::new(),
             pending: None,
             decisions: Vec::new(),
+            defaulted: BTreeSet::new(),
             history: Vec::new(),
             cache: ViewCache::default(),
         };
@@ -458,7 +466,14 @@ impl Conversation {
     }
 
     fn snapshot(&self) -> Snapshot {
-        Snapshot { answers: self.answers.clone(), pending: self.pending.clone(), stated: self.stated.clone(), reask: self.reask.clone(), decisions: self.decisions.clone() }
+        Snapshot {
+            answers: self.answers.clone(),
+            pending: self.pending.clone(),
+            stated: self.stated.clone(),
+            reask: self.reask.clone(),
+            decisions: self.decisions.clone(),
+            defaulted: self.defaulted.clone(),
+        }
     }
 
     fn restore(&mut self, s: Snapshot) {
@@ -467,6 +482,7 @@ impl Conversation {
         self.stated = s.stated;
         self.reask = s.reask;
         self.decisions = s.decisions;
+        self.defaulted = s.defaulted;
         self.touch();
     }
 
@@ -920,8 +936,13 @@ impl Conversation {
             self.decisions.retain(|d| !(d.resource == key && d.parameter == pid && !rule_fires(&findings, &d.rule)));
         }
         self.reask.remove(qid);
+        self.defaulted.remove(qid);
+        let before = self.resource_of(qid).map(|i| (i, self.values(i)));
         self.set(qid, value.clone());
         turn.messages.push(format!("{qid} = {}", display(&value)));
+        if let Some((i, before)) = before {
+            self.recheck_dependents(i, &qid[self.plan.resources[i].key.len() + 1..], &before, turn);
+        }
         // Dependants: subnets whose layout the new VPC range breaks are asked again.
         for e in reask {
             self.answers.remove(&e.id);
@@ -933,10 +954,82 @@ impl Conversation {
         true
     }
 
+    /// After parameter `on` of resource `i` changed (its values were `before`),
+    /// re-checks every parameter a knowledge-base constraint ties to it: a default
+    /// derived from it follows the new value, an answer that was a default moves
+    /// to the new default, and a value the user gave that no longer fits is asked
+    /// again with a message saying why. Each change is said in the turn.
+    fn recheck_dependents(&mut self, i: usize, on: &str, before: &BTreeMap<String, Value>, turn: &mut Turn) {
+        let comp = self.comp(i);
+        if !comp.constraints.iter().any(|c| c.on == on) {
+            return;
+        }
+        let after = self.values(i);
+        let (Some(old_on), Some(new_on)) = (before.get(on), after.get(on)) else { return };
+        if old_on == new_on {
+            return;
+        }
+        let key = self.plan.resources[i].key.clone();
+        for c in comp.constraints.iter().filter(|c| c.on == on) {
+            let qid = format!("{key}.{}", c.param);
+            let derived = c.defaults.get(&Constraint::key(new_on));
+            let Some(answer) = self.answers.get(&qid).cloned() else {
+                // Not answered: the value is derived, and values() already follows.
+                if let (Some(old), Some(new)) = (before.get(&c.param), after.get(&c.param)) {
+                    if old != new {
+                        turn.messages.push(format!("{qid} follows {key}.{on}: {} → {}.", display(old), display(new)));
+                    }
+                }
+                continue;
+            };
+            let fits = c.fits(new_on, &answer);
+            if self.defaulted.contains(&qid) && !self.stated.contains(&qid) {
+                // A default the user accepted, not a choice: it moves with the new value.
+                if let Some(new) = derived.cloned().or_else(|| fits.is_ok().then(|| answer.clone())) {
+                    if new != answer {
+                        turn.messages.push(format!("{qid} follows {key}.{on}: {} → {}.", display(&answer), display(&new)));
+                        self.set(&qid, new);
+                    }
+                    continue;
+                }
+            }
+            match fits {
+                Err(allowed) => {
+                    self.answers.remove(&qid);
+                    self.stated.remove(&qid);
+                    self.defaulted.remove(&qid);
+                    self.reask.insert(qid.clone());
+                    self.touch();
+                    turn.messages.push(format!(
+                        "{qid} = {} does not fit {key}.{on} = {}: {} supports {}. {} I'll ask for it again.",
+                        display(&answer),
+                        display(new_on),
+                        display(new_on),
+                        allowed.join(", "),
+                        c.why
+                    ));
+                }
+                Ok(()) => {
+                    if let Some(d) = derived.filter(|d| **d != answer) {
+                        turn.messages.push(format!(
+                            "{qid} stays {} as you chose ({} usually uses {}; say \"change {qid} to {}\" to follow it).",
+                            display(&answer),
+                            display(new_on),
+                            display(d),
+                            display(d)
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
     fn take_default(&mut self, qid: &str, turn: &mut Turn, live: &dyn LiveChecks) {
         match self.effective_default(qid) {
             Some(v) => {
-                self.commit_checked(qid, v, turn, live);
+                if self.commit_checked(qid, v, turn, live) {
+                    self.defaulted.insert(qid.to_string());
+                }
             }
             None => {
                 let ex = self.param_of(qid).and_then(|p| p.example).map(|e| format!(", e.g. \"{e}\"")).unwrap_or_default();
@@ -951,9 +1044,12 @@ impl Conversation {
         }
         let i = self.resource_of(qid)?;
         let p = self.param_of(qid)?;
-        p.default.clone()
+        let comp = self.comp(i);
+        comp.derived_default(&p.id, &self.values(i))
+            .cloned()
+            .or_else(|| p.default.clone())
             .or_else(|| if p.required { None } else { Some(Value::Null) })
-            .filter(|_| self.comp(i).parameter(&p.id).is_some())
+            .filter(|_| comp.parameter(&p.id).is_some())
     }
 
     fn set(&mut self, qid: &str, v: Value) {
@@ -992,7 +1088,10 @@ impl Conversation {
                 Slot::Region | Slot::Param(..) => match self.effective_default(&qid) {
                     Some(v) => {
                         let mut t = Turn::default();
-                        if !self.commit_checked(&qid, v, &mut t, live) {
+                        let ok = self.commit_checked(&qid, v, &mut t, live);
+                        if ok {
+                            self.defaulted.insert(qid.clone());
+                        } else {
                             turn.warnings.extend(t.warnings);
                             if let Some(r) = t.rejection {
                                 turn.messages.push(format!("The default for {qid} does not fit: {r}"));
@@ -1066,7 +1165,10 @@ impl Conversation {
         let previous = self.answers.get(&qid).cloned();
         if self.submit(&qid, &raw, turn, live) {
             if let (Some(prev), Some(now)) = (previous, self.answers.get(&qid)) {
-                if let Some(last) = turn.messages.last_mut() {
+                // The acknowledgement of the value, not what followed from it
+                // (dependents re-checked after it).
+                let ack = format!("{qid} = {}", display(now));
+                if let Some(last) = turn.messages.iter_mut().rev().find(|m| **m == ack) {
                     *last = if prev == *now {
                         format!("{qid} is already {}.", display(now))
                     } else {
@@ -1383,7 +1485,8 @@ impl Conversation {
 
     fn confirm_question(&self, p: &Pending, view: &View) -> Question {
         let n = view.current.map(|c| c + 1).unwrap_or(view.slots.len());
-        let msgs: Vec<String> = p.warnings.iter().map(|w| format!("[{}] {}", w.rule, w.message)).collect();
+        // The rule id and title are the ones the editor and `terraconverse check` show.
+        let msgs: Vec<String> = p.warnings.iter().map(|w| format!("[{} {}] {}", w.rule, w.title, w.message)).collect();
         Question {
             id: format!("confirm.{}", p.id),
             text: format!(
@@ -1457,6 +1560,16 @@ impl Conversation {
             qid.push_str(&p.id);
             let v = self.answers.get(&qid).or(p.default.as_ref()).cloned().unwrap_or(Value::Null);
             out.insert(p.id.clone(), v);
+        }
+        // Defaults a constraint derives from another value (the port of the chosen
+        // engine) replace the static ones where nothing was answered.
+        for c in &self.comp(i).constraints {
+            if self.answers.contains_key(&format!("{key}.{}", c.param)) {
+                continue;
+            }
+            if let Some(d) = out.get(&c.on).and_then(|on| c.defaults.get(&Constraint::key(on))) {
+                out.insert(c.param.clone(), d.clone());
+            }
         }
         out
     }
@@ -1838,7 +1951,7 @@ fn slot_resource(s: &Slot) -> Option<usize> {
 }
 
 fn warning(f: &security::Finding) -> Warning {
-    Warning { rule: f.rule.to_string(), message: f.message.clone(), needs_confirmation: f.needs_confirmation }
+    Warning { rule: f.rule.to_string(), title: f.title.to_string(), message: f.message.clone(), needs_confirmation: f.needs_confirmation }
 }
 
 fn rule_fires(findings: &[security::Finding], rule: &str) -> bool {

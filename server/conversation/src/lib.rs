@@ -19,7 +19,7 @@ mod validate;
 pub use engine::{display, Conversation, Step};
 pub use input::{interpret, MAX_ANSWER_BYTES};
 pub use live::{LiveCheck, LiveChecks, OfflineOnly};
-pub use security::RULES;
+pub use security::{possible_rules, RULES};
 pub use types::*;
 
 use std::collections::BTreeMap;

@@ -1,6 +1,16 @@
 //! Answer-time security rules: the insecure choices a user must confirm
 //! explicitly (and that are then recorded as security decisions).
 //!
+//! A finding carries the id of the `tc_rules` rule that the generated code would
+//! trip, with that rule's title, so the conversation, the editor's diagnostics
+//! and `terraconverse check` name the same problem the same way. The rule is
+//! chosen by what the finding is about ([`Kind`]) and by the resource types of the
+//! component (`TC-VPC-002` only where the component generates a security group).
+//! Where no `tc_rules` rule covers the generated resource (a database port open to
+//! the world, an unencrypted Aurora cluster, a `service:*` action), the finding
+//! uses one of the conversation's own rules in [`RULES`], whose ids start with
+//! `TC-CONV-` so they cannot be mistaken for a `check` rule.
+//!
 //! The rules look at a resource's values by parameter meaning rather than by one
 //! component's exact parameter names, so new knowledge-base components are covered
 //! as long as they use the conventional names (`*cidr*`, `*port*`,
@@ -10,17 +20,80 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use tc_knowledge::{Category, Component, ParamType};
 
-/// Rule ids and titles, documented in docs/conversation.md.
+/// What an answer-time finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    SshOpen,
+    RdpOpen,
+    DatabasePortOpen,
+    PublicDatabase,
+    Unencrypted,
+    UnencryptedInTransit,
+    /// `*` as an action: every action of every service.
+    AllActions,
+    /// `service:*`: every action of one service.
+    ServiceActions,
+    BucketPublicAccess,
+    PublicIp,
+}
+
+impl Kind {
+    /// The `tc_rules` rules the generated code trips for this kind, most specific
+    /// first; the first one that applies to the component's resource types is used.
+    fn check_rules(self) -> &'static [&'static str] {
+        match self {
+            Kind::SshOpen => &["TC-VPC-002"],
+            Kind::RdpOpen => &["TC-VPC-003"],
+            Kind::DatabasePortOpen => &[],
+            Kind::PublicDatabase => &["TC-RDS-002"],
+            Kind::Unencrypted => &["TC-RDS-001", "TC-EBS-001", "TC-EC2-002", "TC-ECACHE-001"],
+            Kind::UnencryptedInTransit => &["TC-ECACHE-002"],
+            Kind::AllActions => &["TC-IAM-004"],
+            Kind::ServiceActions => &[],
+            // An all-false public access block trips TC-S3-004 to TC-S3-007 together;
+            // the first names the decision.
+            Kind::BucketPublicAccess => &["TC-S3-004"],
+            Kind::PublicIp => &["TC-EC2-004"],
+        }
+    }
+
+    /// The conversation's own rule, used where no `tc_rules` rule applies.
+    fn own_rule(self) -> &'static str {
+        match self {
+            Kind::SshOpen | Kind::RdpOpen | Kind::DatabasePortOpen => "TC-CONV-001",
+            Kind::Unencrypted | Kind::UnencryptedInTransit => "TC-CONV-002",
+            Kind::AllActions | Kind::ServiceActions => "TC-CONV-003",
+            Kind::PublicDatabase => "TC-CONV-004",
+            Kind::BucketPublicAccess => "TC-CONV-005",
+            Kind::PublicIp => "TC-CONV-006",
+        }
+    }
+}
+
+/// The conversation's own rules: answer-time warnings about resources no
+/// `tc_rules` rule covers (none of the 68 checkov checks it implements does).
+/// Documented in docs/conversation.md.
 pub const RULES: &[(&str, &str)] = &[
-    ("TC-SG-001", "SSH (port 22) open to the whole internet"),
-    ("TC-SG-002", "RDP (port 3389) open to the whole internet"),
-    ("TC-SG-003", "A database port open to the whole internet"),
-    ("TC-DB-001", "A publicly accessible database"),
-    ("TC-ENC-001", "Storage without encryption at rest"),
-    ("TC-IAM-001", "IAM actions with a `*` wildcard"),
-    ("TC-S3-001", "A bucket without its public access block"),
-    ("TC-EC2-001", "A public IP address on an instance"),
+    ("TC-CONV-001", "A remote-administration or database port open to the whole internet"),
+    ("TC-CONV-002", "Storage without encryption"),
+    ("TC-CONV-003", "IAM actions with a `*` wildcard"),
+    ("TC-CONV-004", "A publicly accessible database"),
+    ("TC-CONV-005", "A bucket without its public access block"),
+    ("TC-CONV-006", "A public IP address on an instance"),
 ];
+
+/// The rule id and title a finding of `kind` on `component` carries.
+pub fn rule_for(kind: Kind, component: &Component) -> (&'static str, &'static str) {
+    for id in kind.check_rules() {
+        let rule = tc_rules::rule(id).unwrap_or_else(|| panic!("{id} is a tc_rules rule (kept in step by the unit tests)"));
+        if rule.resource_types.iter().any(|t| component.resource_types.iter().any(|c| c == t)) {
+            return (rule.id, rule.title);
+        }
+    }
+    let own = kind.own_rule();
+    let title = RULES.iter().find(|(id, _)| *id == own).map(|(_, t)| *t).unwrap_or_default();
+    (own, title)
+}
 
 /// Ports of database engines and caches that must never face the internet.
 const DB_PORTS: &[(i64, &str)] = &[
@@ -38,11 +111,55 @@ const DB_PORTS: &[(i64, &str)] = &[
 /// One rule firing on a resource, tied to the parameter that causes it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
+    pub kind: Kind,
+    /// The `tc_rules` rule id (or a `TC-CONV-` id, see the module documentation).
     pub rule: &'static str,
+    /// The rule's title, from `tc_rules` for its rules.
+    pub title: &'static str,
     /// The parameters whose values cause it (changing any of them may fix it).
     pub params: Vec<String>,
     pub message: String,
     pub needs_confirmation: bool,
+}
+
+/// The rules an answer about `component` can ever raise (id, title), judged by
+/// its parameter names the way [`check`] reads them: what a test must cover.
+pub fn possible_rules(component: &Component) -> Vec<(&'static str, &'static str)> {
+    let has = |f: &dyn Fn(&str, ParamType) -> bool| component.parameters.iter().any(|p| f(&p.id, p.kind));
+    let mut kinds = Vec::new();
+    let cidr = has(&|id, k| (id.contains("cidr") || matches!(k, ParamType::Cidr | ParamType::CidrList)) && !id.contains("egress"));
+    let port = has(&|id, k| (id.contains("port") || k == ParamType::Port || k == ParamType::PortList) && !id.contains("egress"));
+    // A security group opens the ports of the databases using it, so it can open
+    // every kind of port even without a port parameter.
+    if cidr && (port || component.resource_types.iter().any(|t| t == "aws_security_group")) && component.id != "vpc" && !component.id.contains("subnet") {
+        kinds.extend([Kind::SshOpen, Kind::RdpOpen, Kind::DatabasePortOpen]);
+    }
+    if component.category == Category::Database && has(&|id, _| id == "publicly_accessible") {
+        kinds.push(Kind::PublicDatabase);
+    }
+    if has(&|id, _| id.contains("encrypt") && !id.contains("transit")) {
+        kinds.push(Kind::Unencrypted);
+    }
+    if has(&|id, _| id.contains("encrypt") && id.contains("transit")) {
+        kinds.push(Kind::UnencryptedInTransit);
+    }
+    if has(&|id, _| id.contains("action")) {
+        kinds.extend([Kind::AllActions, Kind::ServiceActions]);
+    }
+    if has(&|id, _| id.contains("block_public")) {
+        kinds.push(Kind::BucketPublicAccess);
+    }
+    if has(&|id, _| id == "associate_public_ip") {
+        kinds.push(Kind::PublicIp);
+    }
+    kinds.into_iter().map(|k| rule_for(k, component)).collect()
+}
+
+impl Finding {
+    fn new(kind: Kind, component: &Component, params: Vec<String>, message: String, needs_confirmation: bool) -> Finding {
+        let (rule, title) = rule_for(kind, component);
+        Finding { kind, rule, title, params, message, needs_confirmation }
+    }
 }
 
 fn is_open_to_world(v: &Value) -> bool {
@@ -110,86 +227,101 @@ pub fn check(component: &Component, values: &BTreeMap<String, Value>, implied_po
         let mut params: Vec<String> = open.iter().map(|s| s.to_string()).collect();
         params.extend(port_params);
         if covers(22) {
-            out.push(Finding {
-                rule: "TC-SG-001",
-                params: params.clone(),
-                message: "SSH (port 22) would be open to the whole internet (0.0.0.0/0): anyone can try to log in. Prefer your own address (e.g. 203.0.113.7/32) or SSM Session Manager.".into(),
-                needs_confirmation: true,
-            });
+            out.push(Finding::new(
+                Kind::SshOpen,
+                component,
+                params.clone(),
+                "SSH (port 22) would be open to the whole internet (0.0.0.0/0): anyone can try to log in. Prefer your own address (e.g. 203.0.113.7/32) or SSM Session Manager.".into(),
+                true,
+            ));
         }
         if covers(3389) {
-            out.push(Finding {
-                rule: "TC-SG-002",
-                params: params.clone(),
-                message: "RDP (port 3389) would be open to the whole internet (0.0.0.0/0): a common ransomware entry point. Restrict it to your own address.".into(),
-                needs_confirmation: true,
-            });
+            out.push(Finding::new(
+                Kind::RdpOpen,
+                component,
+                params.clone(),
+                "RDP (port 3389) would be open to the whole internet (0.0.0.0/0): a common ransomware entry point. Restrict it to your own address.".into(),
+                true,
+            ));
         }
         if let Some((port, name)) = DB_PORTS.iter().find(|(p, _)| covers(*p)) {
-            out.push(Finding {
-                rule: "TC-SG-003",
+            out.push(Finding::new(
+                Kind::DatabasePortOpen,
+                component,
                 params,
-                message: format!("The {name} port {port} would be open to the whole internet (0.0.0.0/0). Databases should only accept traffic from the app's security group or your VPC."),
-                needs_confirmation: true,
-            });
+                format!("The {name} port {port} would be open to the whole internet (0.0.0.0/0). Databases should only accept traffic from the app's security group or your VPC."),
+                true,
+            ));
         }
     }
 
     for (id, v) in values {
         let b = v.as_bool();
         if id == "publicly_accessible" && b == Some(true) && component.category == Category::Database {
-            out.push(Finding {
-                rule: "TC-DB-001",
-                params: vec![id.clone()],
-                message: "A publicly accessible database gets an address reachable from the internet. Keep it private and reach it from your app or a bastion.".into(),
-                needs_confirmation: true,
-            });
+            out.push(Finding::new(
+                Kind::PublicDatabase,
+                component,
+                vec![id.clone()],
+                "A publicly accessible database gets an address reachable from the internet. Keep it private and reach it from your app or a bastion.".into(),
+                true,
+            ));
         }
         if id.contains("encrypt") && b == Some(false) {
-            out.push(Finding {
-                rule: "TC-ENC-001",
-                params: vec![id.clone()],
-                message: format!("{} would store data unencrypted at rest. Encryption costs nothing extra and is required by most compliance standards.", component.name),
-                needs_confirmation: true,
-            });
+            let (kind, message) = if id.contains("transit") {
+                (Kind::UnencryptedInTransit, format!("{} would send data unencrypted over the network. Turn in-transit encryption on; clients only need TLS enabled.", component.name))
+            } else {
+                (Kind::Unencrypted, format!("{} would store data unencrypted at rest. Encryption costs nothing extra and is required by most compliance standards.", component.name))
+            };
+            out.push(Finding::new(kind, component, vec![id.clone()], message, true));
         }
         if id.contains("block_public") && b == Some(false) {
-            out.push(Finding {
-                rule: "TC-S3-001",
-                params: vec![id.clone()],
-                message: "Without the public access block, one wrong policy or ACL makes the bucket's objects public.".into(),
-                needs_confirmation: true,
-            });
+            out.push(Finding::new(
+                Kind::BucketPublicAccess,
+                component,
+                vec![id.clone()],
+                "Without the public access block, one wrong policy or ACL makes the bucket's objects public.".into(),
+                true,
+            ));
         }
-        if id.contains("action") && has_wildcard_action(v) {
-            out.push(Finding {
-                rule: "TC-IAM-001",
-                params: vec![id.clone()],
-                message: "A `*` in IAM actions grants every action of the service (or of AWS): list only the actions the app needs, e.g. \"s3:GetObject\".".into(),
-                needs_confirmation: true,
-            });
+        if let Some(all) = id.contains("action").then(|| wildcard_action(v)).flatten() {
+            let (kind, message) = if all {
+                (Kind::AllActions, "A `*` action grants every action of every AWS service: list only the actions the app needs, e.g. \"s3:GetObject\".")
+            } else {
+                (Kind::ServiceActions, "A `service:*` action grants every action of that service: list only the actions the app needs, e.g. \"s3:GetObject\".")
+            };
+            out.push(Finding::new(kind, component, vec![id.clone()], message.into(), true));
         }
         if id == "associate_public_ip" && b == Some(true) {
-            out.push(Finding {
-                rule: "TC-EC2-001",
-                params: vec![id.clone()],
-                message: "The instance gets a public IP address; only the ports its security group opens are reachable.".into(),
-                needs_confirmation: false,
-            });
+            out.push(Finding::new(
+                Kind::PublicIp,
+                component,
+                vec![id.clone()],
+                "The instance gets a public IP address; only the ports its security group opens are reachable.".into(),
+                false,
+            ));
         }
     }
     out
 }
 
-fn has_wildcard_action(v: &Value) -> bool {
+/// Whether IAM actions hold a wildcard: `Some(true)` for `*` itself (every
+/// action of every service), `Some(false)` for `service:*` only, `None` for none.
+fn wildcard_action(v: &Value) -> Option<bool> {
+    let mut found = None;
+    let mut visit = |a: &str| {
+        let a = a.trim();
+        if a == "*" {
+            found = Some(true);
+        } else if a.ends_with(":*") && found.is_none() {
+            found = Some(false);
+        }
+    };
     match v {
-        Value::String(s) => s.split(',').any(|a| {
-            let a = a.trim();
-            a == "*" || a.ends_with(":*")
-        }),
-        Value::Array(items) => items.iter().any(has_wildcard_action),
-        _ => false,
+        Value::String(s) => s.split(',').for_each(&mut visit),
+        Value::Array(items) => items.iter().filter_map(Value::as_str).flat_map(|s| s.split(',')).for_each(&mut visit),
+        _ => {}
     }
+    found
 }
 
 #[cfg(test)]
@@ -197,12 +329,9 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    /// Built through serde so that fields the knowledge model adds later keep their defaults.
-    fn comp(id: &str, category: Category) -> Component {
-        serde_json::from_value(json!({
-            "id": id, "name": id, "description": "", "category": category, "resource_types": [], "template": id
-        }))
-        .unwrap()
+    /// A component of the knowledge base, so the rule choice sees its real resource types.
+    fn comp(id: &str) -> &'static Component {
+        tc_knowledge::knowledge().component(id).unwrap_or_else(|| panic!("no component {id}"))
     }
 
     fn rules(c: &Component, values: &[(&str, Value)], implied: &[i64]) -> Vec<&'static str> {
@@ -212,21 +341,64 @@ mod tests {
 
     #[test]
     fn rules_fire_only_on_insecure_values() {
-        let sg = comp("security_group", Category::Security);
-        assert_eq!(rules(&sg, &[("ingress_cidrs", json!(["0.0.0.0/0"])), ("ingress_ports", json!([22, 443]))], &[]), ["TC-SG-001"]);
-        assert_eq!(rules(&sg, &[("ingress_cidrs", json!(["10.0.0.0/16"])), ("ingress_ports", json!([22]))], &[]), Vec::<&str>::new());
-        assert_eq!(rules(&sg, &[("ingress_cidrs", json!(["0.0.0.0/0"])), ("ingress_ports", json!([80, 443]))], &[]), Vec::<&str>::new());
-        assert_eq!(rules(&sg, &[("ingress_cidr", json!("0.0.0.0/0")), ("from_port", json!(3380)), ("to_port", json!(3390))], &[]), ["TC-SG-002"]);
-        assert_eq!(rules(&sg, &[("ingress_cidrs", json!(["::/0"]))], &[5432]), ["TC-SG-003"]);
-        assert_eq!(rules(&sg, &[("egress_cidrs", json!(["0.0.0.0/0"])), ("ingress_ports", json!([22]))], &[]), Vec::<&str>::new());
+        let sg = comp("security_group");
+        assert_eq!(rules(sg, &[("ingress_cidrs", json!(["0.0.0.0/0"])), ("ingress_ports", json!([22, 443]))], &[]), ["TC-VPC-002"]);
+        assert_eq!(rules(sg, &[("ingress_cidrs", json!(["10.0.0.0/16"])), ("ingress_ports", json!([22]))], &[]), Vec::<&str>::new());
+        assert_eq!(rules(sg, &[("ingress_cidrs", json!(["0.0.0.0/0"])), ("ingress_ports", json!([80, 443]))], &[]), Vec::<&str>::new());
+        assert_eq!(rules(sg, &[("ingress_cidr", json!("0.0.0.0/0")), ("from_port", json!(3380)), ("to_port", json!(3390))], &[]), ["TC-VPC-003"]);
+        assert_eq!(rules(sg, &[("ingress_cidrs", json!(["::/0"]))], &[5432]), ["TC-CONV-001"]);
+        assert_eq!(rules(sg, &[("egress_cidrs", json!(["0.0.0.0/0"])), ("ingress_ports", json!([22]))], &[]), Vec::<&str>::new());
+        // A network ACL is no security group: tc_rules has no rule for it, so SSH
+        // open there is the conversation's own rule.
+        assert_eq!(rules(comp("network_acl"), &[("ingress_cidr_block", json!("0.0.0.0/0")), ("allowed_ingress_ports", json!([22]))], &[]), ["TC-CONV-001"]);
 
-        let db = comp("rds_instance", Category::Database);
-        assert_eq!(rules(&db, &[("publicly_accessible", json!(true)), ("storage_encrypted", json!(false))], &[]), ["TC-DB-001", "TC-ENC-001"]);
-        assert!(rules(&db, &[("publicly_accessible", json!(false)), ("storage_encrypted", json!(true))], &[]).is_empty());
+        let db = comp("rds_instance");
+        assert_eq!(rules(db, &[("publicly_accessible", json!(true)), ("storage_encrypted", json!(false))], &[]), ["TC-RDS-002", "TC-RDS-001"]);
+        assert!(rules(db, &[("publicly_accessible", json!(false)), ("storage_encrypted", json!(true))], &[]).is_empty());
+        // No tc_rules rule looks at aws_rds_cluster encryption.
+        assert_eq!(rules(comp("aurora_cluster"), &[("storage_encrypted", json!(false))], &[]), ["TC-CONV-002"]);
 
-        let policy = comp("iam_policy", Category::Identity);
-        assert_eq!(rules(&policy, &[("actions", json!(["s3:*"]))], &[]), ["TC-IAM-001"]);
-        assert_eq!(rules(&policy, &[("actions", json!(["*"]))], &[]), ["TC-IAM-001"]);
-        assert!(rules(&policy, &[("actions", json!(["s3:GetObject", "s3:PutObject"]))], &[]).is_empty());
+        let policy = comp("iam_policy");
+        assert_eq!(rules(policy, &[("actions", json!(["s3:*"]))], &[]), ["TC-CONV-003"]);
+        assert_eq!(rules(policy, &[("actions", json!(["*"]))], &[]), ["TC-IAM-004"]);
+        assert_eq!(rules(policy, &[("actions", json!(["s3:*", "*"]))], &[]), ["TC-IAM-004"]);
+        assert!(rules(policy, &[("actions", json!(["s3:GetObject", "s3:PutObject"]))], &[]).is_empty());
+
+        assert_eq!(rules(comp("s3_bucket"), &[("block_public_access", json!(false))], &[]), ["TC-S3-004"]);
+        assert_eq!(rules(comp("ec2_instance"), &[("associate_public_ip", json!(true))], &[]), ["TC-EC2-004"]);
+    }
+
+    /// Every id a finding can carry is a tc_rules rule (with its title) or one of
+    /// the conversation's own `TC-CONV-` rules; an id tc_rules renames fails here.
+    #[test]
+    fn every_rule_id_resolves() {
+        let kinds = [
+            Kind::SshOpen,
+            Kind::RdpOpen,
+            Kind::DatabasePortOpen,
+            Kind::PublicDatabase,
+            Kind::Unencrypted,
+            Kind::UnencryptedInTransit,
+            Kind::AllActions,
+            Kind::ServiceActions,
+            Kind::BucketPublicAccess,
+            Kind::PublicIp,
+        ];
+        for kind in kinds {
+            for id in kind.check_rules() {
+                assert!(tc_rules::rule(id).is_some(), "{kind:?}: {id} is not a tc_rules rule");
+            }
+            assert!(RULES.iter().any(|(id, _)| *id == kind.own_rule()), "{kind:?}: own rule missing");
+            for c in tc_knowledge::knowledge().components.values() {
+                let (id, title) = rule_for(kind, c);
+                match tc_rules::rule(id) {
+                    Some(r) => assert_eq!(r.title, title),
+                    None => assert!(id.starts_with("TC-CONV-") && !title.is_empty(), "{id}"),
+                }
+            }
+        }
+        for (id, _) in RULES {
+            assert!(tc_rules::rule(id).is_none(), "{id} must not clash with a tc_rules id");
+        }
     }
 }

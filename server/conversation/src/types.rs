@@ -101,8 +101,13 @@ pub struct Question {
 /// A security warning raised by an answer.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Warning {
-    /// Rule id, e.g. `TC-SG-001` (see docs/conversation.md).
+    /// Rule id: the `tc_rules` rule the generated code would trip (e.g.
+    /// `TC-VPC-002`, as in the editor's diagnostics and `check`), or one of the
+    /// conversation's own `TC-CONV-` rules (see docs/conversation.md).
     pub rule: String,
+    /// The rule's title (from `tc_rules` for its rules).
+    #[serde(default)]
+    pub title: String,
     pub message: String,
     /// True when the answer is held until the user explicitly confirms it.
     pub needs_confirmation: bool,

@@ -433,25 +433,46 @@ fn check_constraints(ctx: &Ctx, param: &Parameter, value: &Value) -> Result<(), 
                 }
             }
         }
-        if param.id == "engine_version" && param.allowed.is_empty() {
-            check_engine_version(ctx, s)?;
+    }
+    check_tied(ctx, param, value)
+}
+
+/// Major versions of engines whose component does not declare them as a
+/// knowledge-base constraint yet (Aurora). Components with an `engine_version`
+/// constraint (knowledge/components/rds_instance.toml) are checked from it.
+fn engine_majors(engine: &str) -> Option<&'static [&'static str]> {
+    Some(match engine {
+        "aurora-postgresql" => &["13", "14", "15", "16"],
+        "aurora-mysql" => &["8.0"],
+        _ => return None,
+    })
+}
+
+/// The knowledge base's constraints tying `param` to the resource's other values:
+/// an engine version must be one of the engine's major versions.
+fn check_tied(ctx: &Ctx, param: &Parameter, value: &Value) -> Result<(), String> {
+    let mut declared = false;
+    for c in ctx.component.constraints.iter().filter(|c| c.param == param.id) {
+        declared |= !c.versions.is_empty();
+        let Some(on) = ctx.values.get(&c.on) else { continue };
+        if let Err(majors) = c.fits(on, value) {
+            let on_text = tc_knowledge::Constraint::key(on);
+            return Err(format!(
+                "{on_text} {} is not a supported {}. {} supports the major versions {}; e.g. \"{}\", or leave it empty for the current default.",
+                tc_knowledge::Constraint::key(value),
+                param.id.replace('_', " "),
+                on_text,
+                majors.join(", "),
+                majors.last().map(String::as_str).unwrap_or("")
+            ));
+        }
+    }
+    if !declared && param.id == "engine_version" && param.allowed.is_empty() {
+        if let Some(v) = value.as_str() {
+            check_engine_version(ctx, v)?;
         }
     }
     Ok(())
-}
-
-/// Major versions each engine supports today (the minor version is free).
-fn engine_majors(engine: &str) -> Option<&'static [&'static str]> {
-    Some(match engine {
-        "postgres" | "postgresql" => &["13", "14", "15", "16", "17"],
-        "aurora-postgresql" => &["13", "14", "15", "16"],
-        "mysql" => &["8.0", "8.4"],
-        "aurora-mysql" => &["8.0"],
-        "mariadb" => &["10.5", "10.6", "10.11", "11.4"],
-        "redis" => &["6.2", "7.0", "7.1"],
-        "valkey" => &["7.2", "8.0"],
-        _ => return None,
-    })
 }
 
 fn check_engine_version(ctx: &Ctx, version: &str) -> Result<(), String> {
@@ -465,7 +486,7 @@ fn check_engine_version(ctx: &Ctx, version: &str) -> Result<(), String> {
         return Ok(());
     }
     Err(format!(
-        "{engine} {version} is not a supported engine version. Supported major versions: {}; e.g. \"{}\".",
+        "{engine} {version} is not a supported engine version. {engine} supports the major versions {}; e.g. \"{}\", or leave it empty for the current default.",
         majors.join(", "),
         majors.last().unwrap()
     ))
@@ -584,12 +605,24 @@ mod tests {
         assert!(run("rds_instance", &retention, "35", &none).is_ok());
         assert!(run("rds_instance", &retention, "36", &none).unwrap_err().contains("from 0 to 35"));
 
-        let mut version = param(ParamType::String);
-        version.id = "engine_version".into();
-        let pg: BTreeMap<String, Value> = [("engine".to_string(), json!("postgres"))].into();
-        assert!(run("rds_instance", &version, "16", &pg).is_ok());
-        assert!(run("rds_instance", &version, "16.4", &pg).is_ok());
-        let err = run("rds_instance", &version, "9.6", &pg).unwrap_err();
+        // Engine versions: from the knowledge base's constraint on the real component.
+        let kb = tc_knowledge::knowledge();
+        let rds = kb.component("rds_instance").unwrap();
+        let version = rds.parameter("engine_version").unwrap();
+        let on = |engine: &str| -> BTreeMap<String, Value> { [("engine".to_string(), json!(engine))].into() };
+        let real = |v: &str, values: &BTreeMap<String, Value>| parse_value(&Ctx { kb, component: rds, values }, version, v);
+        assert!(real("16", &on("postgres")).is_ok());
+        assert!(real("16.4", &on("postgres")).is_ok());
+        assert!(real("", &on("mysql")).is_ok(), "empty means the current default version");
+        let err = real("9.6", &on("postgres")).unwrap_err();
+        assert!(err.contains("not a supported engine version") && err.contains("13, 14, 15, 16, 17"), "{err}");
+        let err = real("16.4", &on("mysql")).unwrap_err();
+        assert!(err.contains("mysql 16.4 is not a supported engine version") && err.contains("8.0, 8.4"), "{err}");
+        assert!(real("8.0.35", &on("mysql")).is_ok());
+        // Aurora declares no constraint yet: the built-in table still applies.
+        let mut aurora_version = param(ParamType::String);
+        aurora_version.id = "engine_version".into();
+        let err = run("aurora_cluster", &aurora_version, "12", &on("aurora-postgresql")).unwrap_err();
         assert!(err.contains("not a supported engine version"), "{err}");
     }
 }

@@ -159,14 +159,14 @@ fn non_interactive_insecure_answers_need_confirmation() {
     let insecure = [("web_security_group.ingress_ports", "22"), ("web_security_group.ingress_cidr_blocks", "0.0.0.0/0")];
     let problems = web_db().complete_with(&answers(&insecure)).unwrap_err();
     assert_eq!(problems.len(), 1, "{problems:#?}");
-    assert!(problems[0].message.contains("TC-SG-001"));
+    assert!(problems[0].message.contains("TC-VPC-002"));
     assert!(problems[0].message.contains("confirm.web_security_group.ingress_cidr_blocks"), "{}", problems[0].message);
 
     let mut confirmed = answers(&insecure);
     confirmed.insert("confirm.web_security_group.ingress_cidr_blocks".into(), "yes".into());
     let stack = web_db().complete_with(&confirmed).unwrap();
     assert_eq!(stack.decisions.len(), 1);
-    assert_eq!(stack.decisions[0].rule, "TC-SG-001");
+    assert_eq!(stack.decisions[0].rule, "TC-VPC-002");
     assert!(stack.decisions[0].confirmed_by.contains("answers file"));
 }
 

@@ -52,6 +52,55 @@ pub struct Component {
     /// holds, e.g. a target-group attachment only when a target instance exists.
     #[serde(default)]
     pub conditional_resource_types: Vec<ConditionalTypes>,
+    /// Parameters whose default or valid values depend on another parameter's value
+    /// (an RDS port and engine version follow the engine).
+    #[serde(default)]
+    pub constraints: Vec<Constraint>,
+}
+
+/// Ties one parameter to another's value: for each value of `on`, the default of
+/// `param` and the versions it may take. When `on` changes, a default that was
+/// derived from it follows the new value and an answer that no longer fits is asked
+/// again (see docs/conversation.md).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Constraint {
+    /// The dependent parameter.
+    pub param: String,
+    /// The parameter it depends on.
+    pub on: String,
+    /// Value of `on` (as text, see [`Constraint::key`]) → default of `param`.
+    #[serde(default)]
+    pub defaults: BTreeMap<String, Value>,
+    /// Value of `on` → the major versions `param` may take; a version matches its
+    /// major and any minor after a dot ("16" allows "16" and "16.4"). A value of
+    /// `on` without an entry allows anything, and an empty answer always fits.
+    #[serde(default)]
+    pub versions: BTreeMap<String, Vec<String>>,
+    /// One line saying why the two are tied; shown when a value is asked again.
+    pub why: String,
+}
+
+impl Constraint {
+    /// The text a value of `on` is looked up by: strings as they are, other
+    /// values in their JSON form (`3306`, `true`).
+    pub fn key(v: &Value) -> String {
+        match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
+
+    /// Whether `value` of `param` fits the value `on_value` of `on`: `Err` lists
+    /// what would fit.
+    pub fn fits(&self, on_value: &Value, value: &Value) -> Result<(), Vec<String>> {
+        let Some(majors) = self.versions.get(&Constraint::key(on_value)) else { return Ok(()) };
+        let v = Constraint::key(value);
+        if v.is_empty() || value.is_null() || majors.iter().any(|m| v == *m || v.starts_with(&format!("{m}."))) {
+            return Ok(());
+        }
+        Err(majors.clone())
+    }
 }
 
 /// Extra resource types a component generates under a condition. Every condition
@@ -272,7 +321,8 @@ impl Component {
         self.parameters.iter().find(|p| p.id == id)
     }
 
-    /// The value of a parameter given explicit answers, falling back to its default.
+    /// The value of a parameter given explicit answers, falling back to the default
+    /// derived from a constraint, then to its own default.
     pub fn effective<'a>(
         &'a self,
         id: &str,
@@ -280,7 +330,17 @@ impl Component {
     ) -> Option<&'a Value> {
         answers
             .get(id)
+            .or_else(|| self.derived_default(id, answers))
             .or_else(|| self.parameter(id).and_then(|p| p.default.as_ref()))
+    }
+
+    /// The default of `id` that a constraint derives from the value of the parameter
+    /// it depends on (answered, else that parameter's own default), if any.
+    pub fn derived_default<'a>(&'a self, id: &str, answers: &'a BTreeMap<String, Value>) -> Option<&'a Value> {
+        self.constraints.iter().filter(|c| c.param == id).find_map(|c| {
+            let on = answers.get(&c.on).or_else(|| self.parameter(&c.on).and_then(|p| p.default.as_ref()))?;
+            c.defaults.get(&Constraint::key(on))
+        })
     }
 
     /// Whether every `when` entry holds for these answers (defaults applied).

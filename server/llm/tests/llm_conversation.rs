@@ -78,7 +78,7 @@ async fn an_injection_cannot_skip_the_security_confirmation() {
     let turn = answer(&mut conv, &llm, INJECTION).await;
     // The candidate went through the engine: the SSH-to-the-world rule fired and
     // the value is held until the user confirms it.
-    let warning = turn.warnings.iter().find(|w| w.rule == "TC-SG-001").unwrap_or_else(|| panic!("no TC-SG-001 warning: {turn:?}"));
+    let warning = turn.warnings.iter().find(|w| w.rule == "TC-VPC-002").unwrap_or_else(|| panic!("no TC-VPC-002 warning: {turn:?}"));
     assert!(warning.needs_confirmation);
     let q = conv.current_question().unwrap();
     assert_eq!(q.kind, QuestionKind::ConfirmInsecure, "{q:?}");
