@@ -4,6 +4,11 @@
 //! answer and resumed from the same file. Files are written only at the end, all
 //! at once (staged in a hidden folder and moved into place), so an interrupted
 //! chat leaves no partial configuration behind.
+//!
+//! With an LLM configured (docs/llm.md), the model reads the first request into the
+//! offline engine's intent and proposes a value for an answer the engine could not
+//! read; both go through the same validators as typed text, and `status` shows what
+//! the model did.
 
 #[cfg(feature = "aws-live")]
 #[path = "../aws.rs"]
@@ -14,7 +19,8 @@ use serde::{Deserialize, Serialize};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use tc_conversation::{Conversation, LiveChecks, Question, QuestionKind, State, Turn};
+use tc_conversation::{Command, Conversation, LiveChecks, Question, QuestionKind, State, Turn};
+use tc_llm::{assist, Disabled, LlmConversation, LlmService};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -79,6 +85,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         check_out_dir(out)?;
     }
     let live = live_checks();
+    let (llm, llm_off) = llm_from_env();
+    let llm: Option<LlmConversation> = llm.map(|s| s.conversation());
+    // The model's calls are async; a current-thread runtime runs them, only when a
+    // model is configured.
+    let runtime = match &llm {
+        Some(_) => Some(assist::runtime().context("starting the runtime for the LLM client")?),
+        None => None,
+    };
     let stdin = std::io::stdin();
     let mut lines = stdin.lock();
     let mut stdout = std::io::stdout();
@@ -109,7 +123,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     }
                 }
             };
-            match Conversation::start(&request) {
+            let started = match (&llm, &runtime) {
+                (Some(c), Some(rt)) => rt.block_on(assist::start(Some(c), &request)).map(|s| (s.conversation, s.turn)),
+                _ => Conversation::start(&request),
+            };
+            match started {
                 Ok(started) => started,
                 Err(e) => {
                     eprintln!("{}", style.error(&e.to_string()));
@@ -147,7 +165,25 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             // Echo scripted answers so the output reads as a transcript.
             println!("> {}", shorten(&input));
         }
-        let turn = conv.handle_with(&input, live.as_ref());
+        let mut turn = conv.handle_with(&input, live.as_ref());
+        if let (Some(c), Some(rt)) = (&llm, &runtime) {
+            c.remember_user(&input);
+            // An answer the engine could not read: the model proposes a value, which
+            // the engine validates (and warns about) like typed text.
+            if let Some(question) = assist::wants_model(&conv, &input, &turn) {
+                if let Some(candidate) = rt.block_on(c.interpret_answer(&question, &input)) {
+                    if let Some(t) = assist::apply_candidate(&mut conv, &question.id, &input, &candidate, live.as_ref()) {
+                        turn = t;
+                    }
+                }
+            }
+            if let Some(q) = &turn.question {
+                c.remember_assistant(&q.text);
+            }
+        }
+        if tc_conversation::interpret(&input) == Command::Status {
+            turn.messages.push(assist::status_line(llm.as_ref(), llm_off.as_ref()));
+        }
         if let Some(path) = &args.session {
             save_session(path, &conv)?;
         }
@@ -179,6 +215,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         None => println!("{}", serde_json::to_string_pretty(&stack)?),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The LLM service from the environment, or why it is off. The "offline engine
+/// only" notice goes to stderr once; it is not an error.
+pub(crate) fn llm_from_env() -> (Option<LlmService>, Option<Disabled>) {
+    match LlmService::from_env() {
+        Ok(service) => {
+            eprintln!("{}", service.describe());
+            (Some(service), None)
+        }
+        Err(off) => {
+            if let Some(notice) = off.notice_once() {
+                eprintln!("{notice}");
+            }
+            (None, Some(off))
+        }
+    }
 }
 
 /// The echo of a scripted answer: long ones cut, control characters shown as escapes

@@ -6,6 +6,10 @@
 //! Invalid input stops with a message per problem and exit code 1; nothing is written
 //! unless the whole configuration generated, and then it appears at once: the files
 //! are written to a temporary folder beside `--out`, which is renamed into place.
+//!
+//! With an LLM configured (docs/llm.md) the request is read by the offline engine and
+//! the model together (the model can only add what passes the knowledge base's
+//! checks); what it added is said on stderr. Everything else is the same.
 
 use anyhow::{bail, Context};
 use std::collections::BTreeMap;
@@ -51,7 +55,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     check_out_dir(&args.out, args.force)?;
 
-    let stack = match tc_conversation::run_non_interactive(&args.request, &answers) {
+    let (llm, _) = super::chat::llm_from_env();
+    let stack = match llm {
+        Some(service) => with_llm(&service, &args.request, &answers)?,
+        None => tc_conversation::run_non_interactive(&args.request, &answers),
+    };
+    let stack = match stack {
         Ok(stack) => stack,
         Err(problems) => {
             eprintln!("error: nothing was written, because:");
@@ -88,6 +97,25 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         println!("Checks deliberately left off (see README.md): {}", ids.join(", "));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `run_non_interactive` with the model's help reading the request.
+fn with_llm(
+    service: &tc_llm::LlmService,
+    request: &str,
+    answers: &BTreeMap<String, String>,
+) -> anyhow::Result<Result<tc_knowledge::Stack, Vec<tc_conversation::Problem>>> {
+    let c = service.conversation();
+    let runtime = tc_llm::assist::runtime().context("starting the runtime for the LLM client")?;
+    let started = runtime.block_on(tc_llm::assist::start(Some(&c), request));
+    if let Some(line) = started.as_ref().ok().and_then(|s| s.outcome.as_ref()).and_then(|o| o.summary()) {
+        eprintln!("LLM: {line}");
+    }
+    eprintln!("{}", c.stats());
+    Ok(match started {
+        Ok(s) => s.conversation.complete_with(answers),
+        Err(e) => Err(vec![tc_conversation::Problem { id: String::new(), message: e.to_string() }]),
+    })
 }
 
 /// Reads an answers file: JSON when it parses as JSON (or ends in `.json`), TOML

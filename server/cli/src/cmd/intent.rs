@@ -3,6 +3,10 @@
 //! The JSON output (documented in docs/intent.md) has a top-level `resource_types`
 //! (the sorted, distinct Terraform resource types the plan generates with default
 //! answers) and `region`, plus the full `intent` and `plan`.
+//!
+//! With an LLM configured (docs/llm.md) the model's reading of the request is merged
+//! into the offline engine's (only additions that pass the knowledge base's checks);
+//! the text output says what it added, the JSON output has it under `llm`.
 
 use anyhow::{bail, Context};
 use serde_json::json;
@@ -20,7 +24,25 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let kb = tc_knowledge::knowledge();
-    let intent = tc_intent::understand(&args.text);
+    let offline = tc_intent::understand(&args.text);
+    let (llm, _) = super::chat::llm_from_env();
+    let (intent, llm_report) = match &llm {
+        Some(service) => {
+            let c = service.conversation();
+            let outcome = tc_llm::assist::runtime()
+                .context("starting the runtime for the LLM client")?
+                .block_on(c.parse_intent(&args.text, &offline));
+            let report = json!({ "outcome": &outcome, "summary": outcome.summary(), "stats": c.stats() });
+            if !args.json {
+                if let Some(line) = outcome.summary() {
+                    println!("LLM: {line}");
+                }
+                println!("{}\n", c.stats());
+            }
+            (outcome.intent, Some(report))
+        }
+        None => (offline, None),
+    };
     if intent.is_empty() {
         let mut msg = String::from("I found no AWS resources in that. Name a service (\"an S3 bucket\", \"a Postgres database\") or say what it is for (\"somewhere to store images\").");
         if !intent.unknown_words.is_empty() {
@@ -32,7 +54,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         if args.json {
             println!(
                 "{}",
-                serde_json::to_string_pretty(&json!({ "error": msg, "intent": intent }))?
+                serde_json::to_string_pretty(&with_llm(json!({ "error": msg, "intent": intent }), &llm_report))?
             );
             return Ok(ExitCode::from(1));
         }
@@ -50,7 +72,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "intent": intent,
             "plan": plan,
         });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        println!("{}", serde_json::to_string_pretty(&with_llm(out, &llm_report))?);
         return Ok(ExitCode::SUCCESS);
     }
     let region_note = if plan.region_stated {
@@ -119,4 +141,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Adds the model's report under `llm` when a model was asked; the output is
+/// unchanged otherwise.
+fn with_llm(mut out: serde_json::Value, report: &Option<serde_json::Value>) -> serde_json::Value {
+    if let Some(r) = report {
+        out["llm"] = r.clone();
+    }
+    out
 }
