@@ -23,6 +23,12 @@ pub struct Client {
 impl Client {
     /// Spawns the server binary with `lsp` and a quiet log level.
     pub fn spawn(binary: &str, cwd: &std::path::Path) -> Client {
+        Client::spawn_with_stderr(binary, cwd, Stdio::null())
+    }
+
+    /// Like [`Client::spawn`], with the server's stderr (its log, and the message of
+    /// any panic, even one the server catches) sent to `stderr`.
+    pub fn spawn_with_stderr(binary: &str, cwd: &std::path::Path, stderr: impl Into<Stdio>) -> Client {
         let mut child = Command::new(binary)
             .arg("lsp")
             .current_dir(cwd)
@@ -31,7 +37,7 @@ impl Client {
             .env_remove("TERRACONVERSE_LLM_API_KEY")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .expect("spawn terraconverse lsp");
         let stdin = child.stdin.take().unwrap();
@@ -116,6 +122,15 @@ impl Client {
             self.dispatch(msg);
         }
         None
+    }
+
+    /// Handles every message already received, without waiting: answers server-to-client
+    /// requests and keeps notifications. Call it between sends when no response is
+    /// awaited, so a server waiting on the client is never left waiting.
+    pub fn pump(&mut self) {
+        while let Ok(msg) = self.incoming.try_recv() {
+            self.dispatch(msg);
+        }
     }
 
     fn next_message(&mut self, deadline: Instant) -> Option<Value> {
