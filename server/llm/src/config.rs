@@ -119,7 +119,9 @@ impl fmt::Display for Disabled {
                 f,
                 "LLM off: no {ENV_GROQ_API_KEY} or {ENV_API_KEY} set; using the offline engine only"
             ),
-            Disabled::TurnedOff => write!(f, "LLM off ({ENV_ENABLED}=off); using the offline engine only"),
+            Disabled::TurnedOff => {
+                write!(f, "LLM off (turned off by {ENV_ENABLED} or the llm.enabled setting); using the offline engine only")
+            }
             Disabled::Invalid(why) => write!(f, "LLM off: {why}; using the offline engine only"),
         }
     }

@@ -20,6 +20,20 @@ pub struct Config {
     pub reuse_existing: bool,
     /// How long to wait for the client to report that an applied edit reached the buffer.
     pub edit_settle_ms: u64,
+    /// The `llm` settings object as sent (checked to parse), for the LLM service
+    /// (docs/llm.md); `None` leaves everything to the environment.
+    pub llm: Option<LlmSettingsValue>,
+}
+
+/// The `llm` settings object as the editor sent it. Its `Debug` output is redacted
+/// because it may hold an API key, and settings end up in debug logs.
+#[derive(Clone, PartialEq)]
+pub struct LlmSettingsValue(pub Value);
+
+impl std::fmt::Debug for LlmSettingsValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LlmSettingsValue(<redacted>)")
+    }
 }
 
 impl Default for Config {
@@ -31,6 +45,7 @@ impl Default for Config {
             schema: true,
             reuse_existing: true,
             edit_settle_ms: 2000,
+            llm: None,
         }
     }
 }
@@ -42,6 +57,7 @@ struct Raw {
     diagnostics: Option<RawDiagnostics>,
     reuse_existing: Option<bool>,
     edit_settle_ms: Option<u64>,
+    llm: Option<Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -90,6 +106,12 @@ impl Config {
         if let Some(ms) = raw.edit_settle_ms {
             self.edit_settle_ms = ms.min(30_000);
         }
+        if let Some(llm) = raw.llm {
+            match crate::conversations::llm::parse_settings(&llm) {
+                Ok(_) => self.llm = Some(llm).filter(|v| !v.is_null()).map(LlmSettingsValue),
+                Err(e) => problems.push(e),
+            }
+        }
         problems
     }
 }
@@ -111,5 +133,19 @@ mod tests {
         assert_eq!(c.log_level, tracing::Level::DEBUG);
         assert!(!c.reuse_existing);
         assert_eq!(c.update(&json!({"diagnostics": 3})).len(), 1);
+    }
+
+    #[test]
+    fn llm_settings_are_kept_only_when_they_parse() {
+        let mut c = Config::default();
+        let good = json!({"baseUrl": "http://127.0.0.1:9/v1", "model": "m", "requestTimeoutMs": 500});
+        assert!(c.update(&json!({"terraconverse": {"llm": good.clone()}})).is_empty());
+        assert_eq!(c.llm, Some(LlmSettingsValue(good.clone())));
+        // A misspelt key is reported with the accepted ones, and the old settings stay.
+        let problems = c.update(&json!({"llm": {"baseURL": "http://x/v1"}}));
+        assert!(problems.len() == 1 && problems[0].contains("baseURL") && problems[0].contains("baseUrl"), "{problems:?}");
+        assert_eq!(c.llm, Some(LlmSettingsValue(good)));
+        c.update(&json!({"llm": {"apiKey": "sk-SECRET"}}));
+        assert!(!format!("{c:?}").contains("SECRET"), "{c:?}");
     }
 }

@@ -23,6 +23,8 @@ pub struct Session {
     /// files look like in the editor, whether saved or not.
     pub overlays: HashMap<PathBuf, String>,
     pub published: HashMap<Uri, Published>,
+    /// The optional LLM service and the model's side of each conversation.
+    pub llm: crate::conversations::llm::LlmState,
 }
 
 /// What the client can do, from `initialize`.

@@ -3,6 +3,7 @@
 //! `<folder>/.terraconverse/conversations/<id>.json`.
 
 pub mod flow;
+pub mod llm;
 pub mod reuse;
 pub mod view;
 

@@ -1,6 +1,8 @@
-//! `terraconverse/answer`: typed text or a button for the current question.
+//! `terraconverse/answer`: typed text or a button for the current question. Typed
+//! text the engine cannot read goes to the LLM, when one is configured, for a
+//! candidate the engine then validates (conversations/llm.rs).
 
-use crate::conversations::flow;
+use crate::conversations::{flow, llm};
 use crate::protocol::{AnswerAction, AnswerParams, TurnResult};
 use crate::server::Server;
 use tc_conversation::Command;
@@ -22,9 +24,17 @@ pub async fn run(server: &Server, params: AnswerParams) -> Result<TurnResult> {
         }
     };
     let text = params.text.unwrap_or_default();
-    flow::turn(server, &params.conversation, move |c| match command {
+    if command.is_none() {
+        if let Some(result) = llm::answer(server, &params.conversation, &text).await? {
+            llm::remember(server, &params.conversation, &result);
+            return Ok(result);
+        }
+    }
+    let result = flow::turn(server, &params.conversation, move |c| match command {
         Some(cmd) => c.apply(cmd),
         None => c.handle(&text),
     })
-    .await
+    .await?;
+    llm::remember(server, &params.conversation, &result);
+    Ok(result)
 }

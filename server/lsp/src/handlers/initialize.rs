@@ -62,6 +62,7 @@ pub async fn run(server: &Server, params: InitializeParams) -> Result<Initialize
 }
 
 pub async fn initialized(server: &Server) {
+    crate::conversations::llm::announce(server).await;
     let (resumed, problems) = {
         let mut session = server.shared.lock();
         let folders = session.folders.clone();

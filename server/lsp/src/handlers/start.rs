@@ -1,7 +1,9 @@
 //! `terraconverse/start`: a new conversation about a request, written into a target
-//! folder or file, reusing what the folder already defines.
+//! folder or file, reusing what the folder already defines. With an LLM configured,
+//! the model's reading of the request is merged into the offline engine's first
+//! (conversations/llm.rs), without holding the session lock.
 
-use crate::conversations::{flow, reuse, Entry, Target};
+use crate::conversations::{flow, llm, reuse, Entry, Target};
 use crate::protocol::{StartParams, TurnResult};
 use crate::server::Server;
 use crate::session::{tf_files, Session};
@@ -23,7 +25,13 @@ pub async fn run(server: &Server, params: StartParams) -> Result<TurnResult> {
     } else {
         None
     };
-    let started = begin(server, &params);
+    let started = match target(server, &params) {
+        Ok(target) => match llm::start(server, &params.request).await {
+            Ok((conversation, turn, model)) => begin(server, &params, target, conversation, turn, model),
+            Err(e) => Err(Error::invalid_params(e.to_string())),
+        },
+        Err(e) => Err(e),
+    };
     let result = match started {
         Ok((id, turn)) => {
             let edit = flow::write(server, &id).await;
@@ -37,9 +45,9 @@ pub async fn run(server: &Server, params: StartParams) -> Result<TurnResult> {
     result
 }
 
-/// Everything synchronous: the target, the plan, reuse, the new entry.
-fn begin(server: &Server, params: &StartParams) -> Result<(String, tc_conversation::Turn)> {
-    let mut session = server.shared.lock();
+/// The folder or file to write into, checked before anything else is done.
+fn target(server: &Server, params: &StartParams) -> Result<Target> {
+    let session = server.shared.lock();
     let target = match &params.target {
         Some(uri) => Target::from_path(&uri.to_file_path().ok_or_else(|| {
             Error::invalid_params(format!("target {} is not a file:// URI of a folder or .tf file", uri.as_str()))
@@ -51,6 +59,19 @@ fn begin(server: &Server, params: &StartParams) -> Result<(String, tc_conversati
     if !target.folder.is_dir() {
         return Err(Error::invalid_params(format!("target folder {} does not exist", target.folder.display())));
     }
+    Ok(target)
+}
+
+/// Everything synchronous once the request is understood: reuse, the new entry.
+fn begin(
+    server: &Server,
+    params: &StartParams,
+    target: Target,
+    conversation: Conversation,
+    turn: tc_conversation::Turn,
+    model: Option<tc_llm::LlmConversation>,
+) -> Result<(String, tc_conversation::Turn)> {
+    let mut session = server.shared.lock();
     let reuse_existing = params.reuse_existing.unwrap_or(session.config.reuse_existing);
     let scope = params.scope.as_deref();
     let mut found = existing(&session, &target);
@@ -58,7 +79,6 @@ fn begin(server: &Server, params: &StartParams) -> Result<(String, tc_conversati
         found.retain(|a| Some(a.as_str()) == scope);
     }
 
-    let (conversation, turn) = Conversation::start(&params.request).map_err(|e| Error::invalid_params(e.to_string()))?;
     let mut plan = conversation.plan().clone();
     let reused = reuse::apply(&mut plan, &found, scope);
     let (conversation, turn) = if reused.is_empty() {
@@ -69,6 +89,7 @@ fn begin(server: &Server, params: &StartParams) -> Result<(String, tc_conversati
         (c, t)
     };
     let id = session.conversations.next_id();
+    llm::attach(&mut session, &id, model);
     tracing::info!("conversation {id} started: {:?} into {}", params.request, target.path().display());
     session.conversations.entries.insert(
         id.clone(),

@@ -1,6 +1,7 @@
-//! `terraconverse/status`: where a conversation is and what it has collected.
+//! `terraconverse/status`: where a conversation is and what it has collected, and
+//! what the LLM did (calls, failures by kind, retries, tokens, latency, breaker).
 
-use crate::conversations::{flow, view};
+use crate::conversations::{flow, llm, view};
 use crate::protocol::{ConversationParams, StatusResult};
 use crate::server::Server;
 use tc_conversation::Command;
@@ -10,8 +11,13 @@ use tower_lsp_server::ls_types::Uri;
 pub async fn run(server: &Server, params: ConversationParams) -> Result<StatusResult> {
     let id = params.conversation;
     let mut session = server.shared.lock();
+    if !session.conversations.entries.contains_key(&id) {
+        return Err(flow::unknown(&id));
+    }
+    let llm_line = llm::status_line(&mut session, &id);
     let entry = session.conversations.entries.get_mut(&id).ok_or_else(|| flow::unknown(&id))?;
-    let turn = entry.conversation.apply(Command::Status);
+    let mut turn = entry.conversation.apply(Command::Status);
+    turn.messages.push(llm_line);
     let stack = entry.conversation.partial_stack();
     let parameters = stack
         .resources
