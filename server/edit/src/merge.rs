@@ -209,7 +209,18 @@ pub fn plan(input: MergeInput<'_>) -> Result<MergePlan, MergeError> {
             file_edits.push(append(text, &blocks));
         }
         file_edits.sort_by_key(|e| (e.range.start, e.range.end));
-        files.push(FileEdits { file, create: existing.is_none(), edits: file_edits });
+        // Removals of adjacent blocks can both claim the blank line between them:
+        // overlapping deletions become one, so the edits stay disjoint as LSP requires.
+        let mut disjoint: Vec<TextEdit> = Vec::with_capacity(file_edits.len());
+        for e in file_edits {
+            match disjoint.last_mut() {
+                Some(prev) if e.range.start < prev.range.end && prev.new_text.is_empty() && e.new_text.is_empty() => {
+                    prev.range.end = prev.range.end.max(e.range.end);
+                }
+                _ => disjoint.push(e),
+            }
+        }
+        files.push(FileEdits { file, create: existing.is_none(), edits: disjoint });
     }
     Ok(MergePlan { files, conflicts, ledger, removed })
 }

@@ -147,6 +147,17 @@ fn blocks_no_longer_wanted_are_removed_only_when_untouched() {
 }
 
 #[test]
+fn two_adjacent_blocks_no_longer_wanted_are_removed_with_disjoint_edits() {
+    let data = "data \"aws_availability_zones\" \"private\" {\n  state = \"available\"\n}\n";
+    let f = files(&[("network.tf", "")]);
+    let (first, after) = run(&f, &desired(&[("network.tf", data), ("network.tf", DB_V1)]), &Ledger::default(), &Decisions::default(), None);
+    let (second, out) = run(&after, &[], &first.ledger, &Decisions::default(), None);
+    let edits = &second.files[0].edits;
+    assert!(edits.windows(2).all(|w| w[0].range.end <= w[1].range.start), "{edits:?}");
+    assert_eq!(out["network.tf"], "");
+}
+
+#[test]
 fn a_single_target_file_receives_every_new_block() {
     let f = files(&[("network.tf", USER_MAIN)]);
     let (_, out) = run(
