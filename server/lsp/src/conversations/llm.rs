@@ -132,6 +132,13 @@ pub async fn answer(server: &Server, id: &str, text: &str) -> Result<Option<Turn
         let Some(llm) = conversation(&mut session, id) else { return Ok(None) };
         let entry = session.conversations.entries.get(id).ok_or_else(|| flow::unknown(id))?;
         llm.remember_user(text);
+        // The text answers the question the user was shown. When that is not the
+        // engine's (a question the server asks before the engine's own, such as
+        // whether to reuse the folder's VPC), the model has nothing to add.
+        let shown = entry.last_turn.as_ref().map(|t| t.question.as_ref().map(|q| q.id.clone()));
+        if shown.is_some_and(|shown| shown != entry.conversation.current_question().map(|q| q.id)) {
+            return Ok(None);
+        }
         // A trial run on a copy: a rejected input changes nothing, and the real turn
         // happens in `flow::turn`, in order with the conversation's other turns.
         let mut trial = entry.conversation.clone();
