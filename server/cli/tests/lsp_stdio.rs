@@ -1,8 +1,8 @@
 //! `terraconverse lsp` end to end over stdio, from a client independent of any editor:
 //! a workspace with a hand-written main.tf (comments, an aws_vpc), "add a postgres
 //! database", every question answered, buffers written — then the real Terraform
-//! validates and format-checks the folder, the user's file is byte-identical and the
-//! VPC is reused. Also: only protocol on stdout, logs to the client, clean exit.
+//! validates and format-checks the folder, the user's files are byte-identical and
+//! their VPC and private subnets are reused (after the questions offering them). Also: only protocol on stdout, logs to the client, clean exit.
 
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -10,6 +10,10 @@ use std::process::Stdio;
 use tc_lsp::testing::TestClient;
 
 const MAIN_TF: &str = "# Network owned by the platform team — do not change 🚀\n# Ünïcödé: Straße, 東京, naïve café\nterraform {\n  required_providers {\n    aws = {\n      source = \"hashicorp/aws\"\n    }\n  }\n}\n\nresource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\" # keep\n\n  tags = {\n    Name = \"main\"\n  }\n}\n";
+
+/// The platform team's private subnets, one per zone: the database's subnet group
+/// should use them rather than add subnets of its own.
+const NETWORK_TF: &str = "resource \"aws_subnet\" \"private_a\" {\n  vpc_id            = aws_vpc.main.id\n  cidr_block        = \"10.0.10.0/24\"\n  availability_zone = \"us-east-1a\"\n}\n\nresource \"aws_subnet\" \"private_b\" {\n  vpc_id            = aws_vpc.main.id\n  cidr_block        = \"10.0.11.0/24\"\n  availability_zone = \"us-east-1b\"\n}\n";
 
 fn shared_tool(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/tools/tf-validate").join(name)
@@ -25,6 +29,8 @@ async fn a_postgres_database_next_to_an_existing_vpc_over_stdio() {
     let dir = tempfile::Builder::new().prefix("tc-lsp-stdio-").tempdir().unwrap();
     let main = dir.path().join("main.tf");
     std::fs::write(&main, MAIN_TF).unwrap();
+    let network = dir.path().join("subnets.tf");
+    std::fs::write(&network, NETWORK_TF).unwrap();
     let stderr_path = dir.path().join("server.log");
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_terraconverse"))
         .arg("lsp")
@@ -43,7 +49,15 @@ async fn a_postgres_database_next_to_an_existing_vpc_over_stdio() {
 
     let mut turn = client.request("terraconverse/start", json!({ "request": "add a postgres database" })).await.unwrap();
     let id = turn["conversation"].as_str().unwrap().to_string();
-    assert!(turn["messages"].to_string().contains("aws_vpc.main"), "no reuse message: {turn}");
+    // First: reuse the folder's VPC (typed), then its subnets (the default).
+    assert_eq!(turn["question"]["id"], "reuse.vpc", "{turn}");
+    assert!(turn["question"]["text"].as_str().unwrap().contains("aws_vpc.main"), "{turn}");
+    turn = client.request("terraconverse/answer", json!({ "conversation": id, "text": "yes" })).await.unwrap();
+    assert_eq!(turn["question"]["id"], "reuse.private_subnet", "{turn}");
+    assert_eq!(turn["question"]["default"], "yes", "{turn}");
+    turn = client.request("terraconverse/answer", json!({ "conversation": id, "action": "default" })).await.unwrap();
+    let said = turn["messages"].to_string();
+    assert!(said.contains("aws_vpc.main") && said.contains("aws_subnet.private_a, aws_subnet.private_b"), "{turn}");
     let mut answered = 0;
     while turn["complete"] != true {
         assert!(answered < 200, "the conversation does not end");
@@ -57,8 +71,9 @@ async fn a_postgres_database_next_to_an_existing_vpc_over_stdio() {
     client.wait_for(0, 10, |m, p| m == "terraconverse/complete" && p["conversation"] == id.as_str()).await;
     client.save_all();
 
-    // The user's file is exactly as written, and its VPC is the one used.
+    // The user's files are exactly as written, and their VPC and subnets are the ones used.
     assert_eq!(std::fs::read_to_string(&main).unwrap(), MAIN_TF);
+    assert_eq!(std::fs::read_to_string(&network).unwrap(), NETWORK_TF);
     let mut all = String::new();
     for entry in std::fs::read_dir(dir.path()).unwrap().flatten() {
         if entry.path().extension().is_some_and(|e| e == "tf") {
@@ -67,6 +82,8 @@ async fn a_postgres_database_next_to_an_existing_vpc_over_stdio() {
     }
     assert_eq!(all.matches("resource \"aws_vpc\"").count(), 1, "{all}");
     assert!(all.contains("aws_vpc.main.id"), "the database does not use the VPC:\n{all}");
+    assert_eq!(all.matches("resource \"aws_subnet\"").count(), 2, "subnets were added:\n{all}");
+    assert!(all.contains("subnet_ids = [aws_subnet.private_a.id, aws_subnet.private_b.id]"), "{all}");
     assert!(all.contains("resource \"aws_db_instance\""), "{all}");
 
     // Real Terraform agrees.

@@ -220,8 +220,28 @@ pub struct StatusResult {
     pub turn: TurnResult,
     pub request: String,
     pub target: Uri,
+    /// The AWS region the configuration is for (the default until it is answered;
+    /// then `region` is no longer in `remaining`).
+    pub region: String,
     /// Values collected so far, one line per parameter (`db.engine = postgres`).
     pub parameters: Vec<String>,
+    /// What is still to be answered, in the order it will be asked.
+    #[serde(default)]
+    pub remaining: Vec<RemainingView>,
+    /// Resources of the folder the conversation references instead of creating,
+    /// one line per planned resource (`vpc = aws_vpc.main`).
+    #[serde(default)]
+    pub reused: Vec<String>,
+}
+
+/// A question still to be answered.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RemainingView {
+    /// The question id (`region`, `db.instance_class`, `reuse.vpc`).
+    pub id: String,
+    /// Why it is still open, with its default.
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -29,6 +29,7 @@ macro_rules! snapshot {
             ".target" => "[uri]",
             ".file" => "[uri]",
             ".parameters" => "[parameters]",
+            ".remaining" => "[remaining]",
         })
     };
 }
@@ -53,12 +54,21 @@ async fn start_answers_with_the_first_question_and_writes_into_the_workspace() {
     h.client.open(&main);
     let turn = h.start_conversation("add a postgres database").await;
     let id = turn["conversation"].as_str().unwrap().to_string();
-    assert!(turn["question"]["text"].as_str().is_some_and(|t| !t.is_empty()), "{turn}");
-    assert_eq!(turn["edit"]["applied"], true, "{turn}");
+    // The folder has a VPC: the first question offers it, reuse being the default, and
+    // nothing is written before the answer.
+    assert_eq!(turn["question"]["id"], "reuse.vpc", "{turn}");
+    assert_eq!(turn["question"]["kind"], "yesNo", "{turn}");
+    assert_eq!(turn["question"]["default"], "yes", "{turn}");
+    assert!(turn["question"]["text"].as_str().unwrap().contains("aws_vpc.main"), "{turn}");
+    assert_eq!(turn["edit"]["applied"], false, "{turn}");
+    assert_eq!(h.tf_texts().len(), 1, "written before the reuse was decided");
     snapshot!("start", &turn);
     // The question also arrives as a notification.
     let q = h.client.wait_for(0, 10, |m, p| m == "terraconverse/question" && p["conversation"] == id.as_str()).await;
     assert_eq!(q["question"], turn["question"]);
+    let turn = h.answer(&id, json!({ "action": "default" })).await;
+    assert_eq!(turn["edit"]["applied"], true, "{turn}");
+    assert_eq!(turn["question"]["progress"]["current"], 2, "the reuse question counts: {turn}");
     // New blocks go into the generator's files; the user's main.tf is untouched and its
     // VPC reused (no second VPC anywhere).
     assert_eq!(h.client.text(&main).unwrap(), MAIN_TF);
@@ -78,9 +88,11 @@ async fn start_answers_with_the_first_question_and_writes_into_the_workspace() {
 async fn answer_back_change_status_list_and_cancel() {
     let h = harness(&[("main.tf", MAIN_TF)], fast()).await;
     h.client.open(&h.path("main.tf"));
-    let turn = h.start_conversation("add a postgres database").await;
+    let turn = h.start_conversation("add a postgres database in Frankfurt").await;
     let id = turn["conversation"].as_str().unwrap().to_string();
-    let first_q = turn["question"]["id"].clone();
+    assert_eq!(turn["question"]["id"], "reuse.vpc", "{turn}");
+    let reused = h.answer(&id, json!({ "text": "yes" })).await;
+    let first_q = reused["question"]["id"].clone();
 
     let answered = h.answer(&id, json!({ "action": "default" })).await;
     assert!(answered["rejection"].is_null(), "{answered}");
@@ -93,14 +105,32 @@ async fn answer_back_change_status_list_and_cancel() {
         assert_eq!(rejected["question"]["id"], answered["question"]["id"]);
     }
 
+    // Status: the region (stated in the request, so not asked), what was collected,
+    // what remains (the current question first) and what is reused.
+    let status = h.client.request("terraconverse/status", json!({ "conversation": id })).await.unwrap();
+    assert_eq!(status["request"], "add a postgres database in Frankfurt");
+    assert_eq!(status["region"], "eu-central-1", "{status}");
+    let remaining: Vec<&str> = status["remaining"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(remaining.first().copied(), answered["question"]["id"].as_str(), "{status}");
+    assert!(!remaining.contains(&"region") && !remaining.contains(&first_q.as_str().unwrap()), "{status}");
+    let collected = status["parameters"].as_array().unwrap();
+    assert!(collected.iter().any(|p| p.as_str().unwrap().starts_with("rds_instance.engine = postgres")), "{status}");
+    assert_eq!(status["reused"], json!(["vpc = aws_vpc.main"]), "{status}");
+    snapshot!("status", &status);
+
     let back = h.client.request("terraconverse/back", json!({ "conversation": id })).await.unwrap();
     assert_eq!(back["question"]["id"], first_q, "{back}");
     snapshot!("back", &back);
-
-    let status = h.client.request("terraconverse/status", json!({ "conversation": id })).await.unwrap();
-    assert_eq!(status["request"], "add a postgres database");
-    assert!(status["parameters"].as_array().is_some_and(|p| !p.is_empty()), "{status}");
-    snapshot!("status", &status);
+    // Back from the first question after the reuse question asks that one again.
+    let back = h.client.request("terraconverse/back", json!({ "conversation": id })).await.unwrap();
+    assert_eq!(back["question"]["id"], "reuse.vpc", "{back}");
+    let list = h.client.request("terraconverse/list", Value::Null).await.unwrap();
+    assert_eq!(list["conversations"][0]["progress"]["current"], 1, "{list}");
+    insta::assert_json_snapshot!("list", list, {
+        ".conversations[].conversation" => "[id]",
+        ".conversations[].target" => "[uri]",
+        ".conversations[].progress.total" => "[total]",
+    });
 
     let list = h.client.request("terraconverse/list", Value::Null).await.unwrap();
     assert_eq!(list["conversations"].as_array().unwrap().len(), 1);

@@ -32,10 +32,51 @@ pub fn unknown(id: &str) -> Error {
     ))
 }
 
-/// Runs one engine step on conversation `id`, then writes, saves and notifies.
+/// Runs one engine step on conversation `id`, then writes, saves and notifies. While
+/// the conversation still asks whether to reuse the folder's resources, the engine
+/// waits: the step is refused and the reuse question asked again (user input goes
+/// through [`input`], which answers it).
 pub async fn turn<F>(server: &Server, id: &str, step: F) -> Result<TurnResult>
 where
     F: FnOnce(&mut Conversation) -> Turn,
+{
+    turn_entry(server, id, move |entry| {
+        if let Some(dialog) = entry.reuse.as_ref().filter(|d| d.pending()) {
+            let total = entry.conversation.current_question().map_or(0, |q| q.progress.1);
+            return Turn {
+                state: entry.conversation.state(),
+                question: dialog.question(total),
+                rejection: Some("First answer whether to reuse what the folder already defines.".into()),
+                ..Default::default()
+            };
+        }
+        step(&mut entry.conversation)
+    })
+    .await
+}
+
+/// What the user sent: a structured command (a button), or typed text.
+pub enum Input {
+    Command(tc_conversation::Command),
+    Text(String),
+}
+
+/// One user input to conversation `id`: to its reuse question while one is asked,
+/// else to the engine; then writes, saves and notifies.
+pub async fn input(server: &Server, id: &str, input: Input) -> Result<TurnResult> {
+    turn_entry(server, id, move |entry| {
+        let (command, text) = match &input {
+            Input::Command(c) => (c.clone(), None),
+            Input::Text(t) => (tc_conversation::interpret(t), Some(t.as_str())),
+        };
+        super::reuse::step(&mut entry.conversation, entry.reuse.as_mut(), command, text)
+    })
+    .await
+}
+
+async fn turn_entry<F>(server: &Server, id: &str, step: F) -> Result<TurnResult>
+where
+    F: FnOnce(&mut Entry) -> Turn,
 {
     let queue = {
         let session = server.shared.lock();
@@ -45,7 +86,7 @@ where
     let turn = {
         let mut session = server.shared.lock();
         let entry = session.conversations.entries.get_mut(id).ok_or_else(|| unknown(id))?;
-        let turn = step(&mut entry.conversation);
+        let turn = step(entry);
         entry.last_turn = Some(turn.clone());
         turn
     };
@@ -55,15 +96,16 @@ where
 
 /// Saves the conversation, sends the notifications of `turn` and builds the result.
 pub async fn finish(server: &Server, id: &str, turn: &Turn, edit: Option<EditOutcome>) -> Result<TurnResult> {
-    let (saved, conflicts) = {
+    let (saved, conflicts, asked) = {
         let session = server.shared.lock();
         let entry = session.conversations.entries.get(id).ok_or_else(|| unknown(id))?;
+        let asked = entry.reuse.as_ref().filter(|d| !d.pending()).map_or(0, |d| d.asked());
         let conflicts: Vec<ConflictParams> = entry
             .conflicts
             .iter()
             .filter_map(|c| Uri::from_file_path(entry.target.folder.join(&c.file)).map(|u| view::conflict(id, c, u)))
             .collect();
-        (serde_json::to_string_pretty(entry).map(|json| (entry.state_file(), json)), conflicts)
+        (serde_json::to_string_pretty(entry).map(|json| (entry.state_file(), json)), conflicts, asked)
     };
     match saved {
         Ok((path, json)) => {
@@ -73,7 +115,8 @@ pub async fn finish(server: &Server, id: &str, turn: &Turn, edit: Option<EditOut
         }
         Err(e) => tracing::error!("could not serialize conversation {id}: {e}"),
     }
-    let result = view::turn(id, turn, conflicts, edit);
+    let mut result = view::turn(id, turn, conflicts, edit);
+    view::after_reuse(&mut result, asked);
     notify(server, &result).await;
     Ok(result)
 }
@@ -133,7 +176,16 @@ struct Prepared {
 
 /// Writes the conversation's configuration so far into the workspace.
 pub async fn write(server: &Server, id: &str) -> EditOutcome {
-    let settle = Duration::from_millis(server.shared.lock().config.edit_settle_ms);
+    let (settle, deciding) = {
+        let session = server.shared.lock();
+        let deciding = session.conversations.entries.get(id).and_then(|e| e.reuse.as_ref()).is_some_and(|d| d.pending());
+        (Duration::from_millis(session.config.edit_settle_ms), deciding)
+    };
+    // Nothing is written while the conversation asks what to reuse: what it would write
+    // depends on the answer.
+    if deciding {
+        return EditOutcome::default();
+    }
     let mut outcome = EditOutcome::default();
     let mut clean = false;
     for _ in 0..ATTEMPTS {

@@ -66,6 +66,10 @@ pub struct Entry {
     /// before the next one starts. Guards no data (the session mutex does that).
     #[serde(skip)]
     pub turns: Arc<tokio::sync::Mutex<()>>,
+    /// The questions about reusing the folder's VPC, subnets and security groups,
+    /// asked before the engine's own (and reopened by `back` from its first).
+    #[serde(default)]
+    pub reuse: Option<reuse::Dialog>,
 }
 
 impl Entry {

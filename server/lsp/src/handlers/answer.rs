@@ -30,11 +30,11 @@ pub async fn run(server: &Server, params: AnswerParams) -> Result<TurnResult> {
             return Ok(result);
         }
     }
-    let result = flow::turn(server, &params.conversation, move |c| match command {
-        Some(cmd) => c.apply(cmd),
-        None => c.handle(&text),
-    })
-    .await?;
+    let input = match command {
+        Some(cmd) => flow::Input::Command(cmd),
+        None => flow::Input::Text(text),
+    };
+    let result = flow::input(server, &params.conversation, input).await?;
     llm::remember(server, &params.conversation, &result);
     Ok(result)
 }

@@ -7,5 +7,6 @@ use tc_conversation::Command;
 use tower_lsp_server::jsonrpc::Result;
 
 pub async fn run(server: &Server, params: ConversationParams) -> Result<TurnResult> {
-    flow::turn(server, &params.conversation, |c| c.apply(Command::Back)).await
+    // Through `input`: back from the first question after the reuse questions reopens them.
+    flow::input(server, &params.conversation, flow::Input::Command(Command::Back)).await
 }

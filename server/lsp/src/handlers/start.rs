@@ -6,7 +6,6 @@
 use crate::conversations::{flow, llm, reuse, Entry, Target};
 use crate::protocol::{StartParams, TurnResult};
 use crate::server::Server;
-use crate::session::{tf_files, Session};
 use tc_conversation::Conversation;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::NumberOrString;
@@ -72,22 +71,10 @@ fn begin(
     model: Option<tc_llm::LlmConversation>,
 ) -> Result<(String, tc_conversation::Turn)> {
     let mut session = server.shared.lock();
+    // Reusable resources of the folder are offered first (conversations/reuse.rs).
     let reuse_existing = params.reuse_existing.unwrap_or(session.config.reuse_existing);
-    let scope = params.scope.as_deref();
-    let mut found = existing(&session, &target);
-    if !reuse_existing {
-        found.retain(|a| Some(a.as_str()) == scope);
-    }
-
-    let mut plan = conversation.plan().clone();
-    let reused = reuse::apply(&mut plan, &found, scope);
-    let (conversation, turn) = if reused.is_empty() {
-        (conversation, turn)
-    } else {
-        let (c, mut t) = Conversation::from_plan(plan);
-        t.messages.splice(0..0, reused);
-        (c, t)
-    };
+    let (conversation, turn, reuse) =
+        reuse::begin(&session, &target, conversation, turn, params.scope.as_deref(), reuse_existing);
     let id = session.conversations.next_id();
     llm::attach(&mut session, &id, model);
     tracing::info!("conversation {id} started: {:?} into {}", params.request, target.path().display());
@@ -104,18 +91,8 @@ fn begin(
             files: Default::default(),
             last_turn: Some(turn.clone()),
             turns: Default::default(),
+            reuse,
         },
     );
     Ok((id, turn))
-}
-
-/// `type.name` of every reusable resource the target folder defines.
-fn existing(session: &Session, target: &Target) -> Vec<String> {
-    let mut out = Vec::new();
-    for path in tf_files(session, &target.folder) {
-        if let Some((text, _)) = session.text_of(&path) {
-            out.extend(tc_edit::resources_of_types(&text, reuse::REUSABLE));
-        }
-    }
-    out
 }
