@@ -3,11 +3,13 @@
 //! format-preserving quick fixes. The language server and `terraconverse check` are thin
 //! front ends over [`check_module`]; see `docs/rules.md` for the API and the rule list.
 
+pub mod analysis;
 pub mod eval;
 mod fix;
 pub mod model;
 mod rules;
 
+pub use analysis::{analyse, analyse_fresh, Analysis, Options};
 pub use model::{split_blocks, Module, ParseCache, ParseError, Resource, SourceFile};
 use serde::Serialize;
 use std::ops::Range;

@@ -11,15 +11,163 @@ use hcl_edit::Span;
 use std::collections::{BTreeMap, HashSet};
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
-/// A parsed chunk: its body, or (line, column, message) of its syntax error.
+/// A parsed chunk as the rules see it: its body, or (line, column, message) of the syntax
+/// error that makes the rules skip it.
 pub type Parsed = Result<Body, (usize, usize, String)>;
 
-/// Parsed top-level blocks keyed by their exact text. hcl-edit parses roughly 4 MB/s, so
+/// One top-level chunk of a file (see [`split_blocks`]), parsed once and shared by every
+/// consumer of the parse: the block index, the rules and the schema check. Everything in
+/// it is relative to the chunk's own text (spans from 0, lines from 1), so one entry
+/// serves the chunk wherever it moves in its file, and identical chunks share it.
+pub struct Chunk {
+    /// The body as hcl-edit parsed it, with repeated object keys renamed (see
+    /// [`parse_chunk`]); `None` when it does not parse.
+    pub(crate) body: Option<Body>,
+    /// Why the rules skip the chunk (a syntax error, or a string split over lines).
+    pub(crate) rules_error: Option<(usize, usize, String)>,
+    /// The syntax error an editor shows: hcl-edit's first error, except that repeated
+    /// object keys are accepted, as Terraform accepts them.
+    pub(crate) syntax_error: Option<tc_edit::SyntaxError>,
+    /// Top-level blocks, as `tc_edit::index_blocks` lists them.
+    pub(crate) blocks: Vec<tc_edit::BlockInfo>,
+    /// Keys of top-level attributes: hcl-edit rejects one defined twice in a file, which
+    /// no single chunk can see.
+    pub(crate) top_attrs: Vec<String>,
+    /// Module facts of the chunk for the rules, computed once per chunk text.
+    pub(crate) facts: Facts,
+    /// Resource instances expanded from this chunk, with the module fingerprint they were
+    /// evaluated under (see [`Facts::fingerprint`]).
+    expanded: Mutex<Option<(u64, Arc<Vec<Resource>>)>>,
+    /// Schema diagnostics of the chunk, computed on first use.
+    schema: OnceLock<Vec<tc_schema::Diagnostic>>,
+}
+
+/// What a chunk contributes to its module besides its resources.
+#[derive(Default)]
+pub(crate) struct Facts {
+    /// Each `locals` attribute and what its expression references.
+    local_refs: Vec<(String, RefCollector)>,
+    /// What each `module` and `output` block references (locals still unresolved).
+    external: Vec<RefCollector>,
+    /// Whether the chunk has resource blocks to expand.
+    has_resources: bool,
+    /// Hash of everything in the chunk that resource evaluation can read: variable names
+    /// and default expressions, locals, resource types. Zero when there is none.
+    fingerprint: u64,
+}
+
+impl Chunk {
+    pub(crate) fn new(src: &str) -> Chunk {
+        let parse = parse_chunk(src);
+        let mut chunk = Chunk {
+            body: parse.body,
+            rules_error: parse.rules_error,
+            syntax_error: parse.syntax_error,
+            blocks: Vec::new(),
+            top_attrs: Vec::new(),
+            facts: Facts::default(),
+            expanded: Mutex::new(None),
+            schema: OnceLock::new(),
+        };
+        if let Some(body) = &chunk.body {
+            for structure in body.iter() {
+                match structure {
+                    Structure::Attribute(a) => chunk.top_attrs.push(a.key.value().to_string()),
+                    Structure::Block(block) => {
+                        let Some(span) = block.span() else { continue };
+                        let ident = block.ident.value().to_string();
+                        let labels: Vec<String> = block.labels.iter().map(|l| l.as_str().to_string()).collect();
+                        let mut address = ident.clone();
+                        for l in &labels {
+                            address.push('.');
+                            address.push_str(l);
+                        }
+                        chunk.blocks.push(tc_edit::BlockInfo { address, ident, labels, span });
+                    }
+                }
+            }
+            if chunk.rules_error.is_none() {
+                chunk.facts = Facts::of(src, body);
+            }
+        }
+        chunk
+    }
+
+    /// The body the rules read, or why they skip the chunk.
+    pub(crate) fn rules_body(&self) -> Result<&Body, &(usize, usize, String)> {
+        match (&self.rules_error, &self.body) {
+            (Some(e), _) => Err(e),
+            (None, Some(b)) => Ok(b),
+            // A chunk without a body always has a rules error; never reached.
+            (None, None) => Err(&NO_BODY),
+        }
+    }
+
+    /// Schema diagnostics of the chunk (relative to it). The first call decides the
+    /// schema: keep one cache per schema.
+    pub(crate) fn schema_diagnostics(&self, schema: &tc_schema::Schema, src: &str) -> &[tc_schema::Diagnostic] {
+        self.schema.get_or_init(|| match &self.body {
+            Some(body) if self.syntax_error.is_none() => tc_schema::check_body(schema, body, src),
+            _ => Vec::new(),
+        })
+    }
+}
+
+static NO_BODY: (usize, usize, String) = (1, 1, String::new());
+
+impl Facts {
+    fn of(src: &str, body: &Body) -> Facts {
+        use std::hash::{Hash, Hasher};
+        let mut facts = Facts::default();
+        let mut h = rustc_hash::FxHasher::default();
+        let mut any = false;
+        let text_of = |span: Option<Range<usize>>| span.and_then(|r| src.get(r)).unwrap_or("");
+        for block in body.blocks() {
+            let label = block.labels.first().map(|l| l.as_str());
+            match (block.ident.value().as_str(), label) {
+                ("variable", Some(name)) => {
+                    any = true;
+                    ("variable", name).hash(&mut h);
+                    match block.body.get_attribute("default") {
+                        Some(a) => text_of(a.value.span()).hash(&mut h),
+                        None => 0u8.hash(&mut h),
+                    }
+                }
+                ("locals", _) => {
+                    any = true;
+                    for a in block.body.attributes() {
+                        ("local", a.key.value().as_str(), text_of(a.value.span())).hash(&mut h);
+                        let mut rc = RefCollector::default();
+                        rc.visit_expr(&a.value);
+                        facts.local_refs.push((a.key.value().to_string(), rc));
+                    }
+                }
+                ("resource", Some(t)) => {
+                    any = true;
+                    ("resource", t).hash(&mut h);
+                    facts.has_resources |= block.labels.len() >= 2;
+                }
+                ("module" | "output", _) => {
+                    let mut rc = RefCollector::default();
+                    rc.visit_body(&block.body);
+                    facts.external.push(rc);
+                }
+                _ => {}
+            }
+        }
+        // Zero is reserved for "contributes nothing".
+        facts.fingerprint = if any { h.finish() | 1 } else { 0 };
+        facts
+    }
+}
+
+/// Parsed chunks keyed by their exact text. hcl-edit parses roughly 4 MB/s, so
 /// re-parsing a 40k-line file on every keystroke would take ~300 ms; with the cache only
 /// the edited block is parsed again. Entries not used by the latest check are dropped, so
-/// the cache holds at most the blocks of the files last checked.
+/// the cache holds at most the blocks of the files last checked. Keep one cache per
+/// module (directory): that is also what the per-chunk schema diagnostics assume.
 #[derive(Default)]
 pub struct ParseCache {
     inner: Mutex<CacheInner>,
@@ -28,19 +176,20 @@ pub struct ParseCache {
 #[derive(Default)]
 struct CacheInner {
     /// Chunk text → (generation it was last used in, parsed chunk).
-    map: HashMap<String, (u64, Arc<Parsed>), rustc_hash::FxBuildHasher>,
+    map: HashMap<String, (u64, Arc<Chunk>), rustc_hash::FxBuildHasher>,
     generation: u64,
 }
 
 impl ParseCache {
     /// Starts a check: entries not used since the previous start are dropped.
-    fn begin(&self) {
+    pub(crate) fn begin(&self) {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let current = inner.generation;
         inner.map.retain(|_, (g, _)| *g == current);
         inner.generation += 1;
     }
-    fn get_or_parse(&self, src: &str) -> Arc<Parsed> {
+
+    pub(crate) fn get_or_parse(&self, src: &str) -> Arc<Chunk> {
         {
             let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
             let generation = inner.generation;
@@ -49,35 +198,56 @@ impl ParseCache {
                 return p.clone();
             }
         }
-        let parsed = Arc::new(parse_chunk(src));
+        let parsed = Arc::new(Chunk::new(src));
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let generation = inner.generation;
         inner.map.insert(src.to_string(), (generation, parsed.clone()));
         parsed
     }
+
+    /// Number of chunks held (for tests and benchmarks).
+    pub fn len(&self) -> usize {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The outcome of parsing one chunk (see [`Chunk`]).
+pub(crate) struct ChunkParse {
+    pub body: Option<Body>,
+    pub rules_error: Option<(usize, usize, String)>,
+    pub syntax_error: Option<tc_edit::SyntaxError>,
 }
 
 /// Parses one chunk. Terraform accepts repeated keys in an object constructor (the last
 /// one wins) but hcl-edit rejects them; such a key is renamed to an unused name of the
 /// same length (so every span stays valid) and parsing is retried. The renamed entry is
 /// then ignored by the rules, which only read resource blocks.
-fn parse_chunk(src: &str) -> Parsed {
+pub(crate) fn parse_chunk(src: &str) -> ChunkParse {
     let mut text = std::borrow::Cow::Borrowed(src);
+    let failed = |text: &str, e: hcl_edit::parser::Error| ChunkParse {
+        body: None,
+        rules_error: Some((e.location().line(), e.location().column(), e.message().to_string())),
+        // Only failures get here; tc_edit words and widens the error as the editor shows it.
+        syntax_error: tc_edit::syntax_error(text),
+    };
     for attempt in 0..32u32 {
         match hcl_edit::parser::parse_body(&text) {
-            Ok(body) => return reject_split_strings(&text, body),
+            Ok(body) => return accepted(&text, body),
             Err(e) => {
                 let (line, column) = (e.location().line(), e.location().column());
-                let err = || Err((line, column, e.message().to_string()));
                 if !e.message().contains("redefined object key") {
-                    return err();
+                    return failed(&text, e);
                 }
                 let line_start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
                 let start = line_start + column.saturating_sub(1);
                 let bytes = text.as_bytes();
                 let len = bytes[start.min(bytes.len())..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'_' || **c == b'-').count();
                 if len == 0 {
-                    return err();
+                    return failed(&text, e);
                 }
                 // `_` plus the attempt number in base 36, padded/truncated to the key's length.
                 let mut name = format!("_{}", char::from_digit(attempt % 36, 36).unwrap());
@@ -91,14 +261,22 @@ fn parse_chunk(src: &str) -> Parsed {
             }
         }
     }
-    hcl_edit::parser::parse_body(&text)
-        .map_err(|e| (e.location().line(), e.location().column(), e.message().to_string()))
-        .and_then(|body| reject_split_strings(&text, body))
+    match hcl_edit::parser::parse_body(&text) {
+        Ok(body) => accepted(&text, body),
+        Err(e) => failed(&text, e),
+    }
+}
+
+/// A chunk hcl-edit parsed: the rules still skip it when it splits a quoted string over
+/// lines (see [`split_string`]).
+fn accepted(text: &str, body: Body) -> ChunkParse {
+    let rules_error = split_string(text, &body);
+    ChunkParse { body: Some(body), rules_error, syntax_error: None }
 }
 
 /// Terraform refuses a quoted string split over lines ("Invalid multi-line string"),
-/// but hcl-edit accepts one; such a file must be reported as broken, not checked.
-fn reject_split_strings(src: &str, body: Body) -> Parsed {
+/// but hcl-edit accepts one; the rules must then report the chunk as broken, not check it.
+fn split_string(src: &str, body: &Body) -> Option<(usize, usize, String)> {
     struct Finder<'a> {
         src: &'a str,
         at: Option<usize>,
@@ -122,18 +300,14 @@ fn reject_split_strings(src: &str, body: Body) -> Parsed {
         fn visit_heredoc_template(&mut self, _: &hcl_edit::template::HeredocTemplate) {}
     }
     let mut finder = Finder { src, at: None };
-    finder.visit_body(&body);
-    match finder.at {
-        None => Ok(body),
-        Some(at) => {
-            let line_start = src[..at].rfind('\n').map_or(0, |i| i + 1);
-            Err((
-                src[..at].matches('\n').count() + 1,
-                src[line_start..at].chars().count() + 1,
-                "quoted strings may not be split over lines: write a line break as \\n, or use a heredoc (<<EOT)".to_string(),
-            ))
-        }
-    }
+    finder.visit_body(body);
+    let at = finder.at?;
+    let line_start = src[..at].rfind('\n').map_or(0, |i| i + 1);
+    Some((
+        src[..at].matches('\n').count() + 1,
+        src[line_start..at].chars().count() + 1,
+        "quoted strings may not be split over lines: write a line break as \\n, or use a heredoc (<<EOT)".to_string(),
+    ))
 }
 
 /// Splits a file into chunks that each end after a top-level block's closing brace (and
@@ -327,6 +501,19 @@ pub struct Obj {
 }
 
 impl Obj {
+    /// Moves every span by `by` bytes (a tree evaluated on its chunk, placed in its file).
+    pub(crate) fn shift(&mut self, by: usize) {
+        self.span = self.span.start + by..self.span.end + by;
+        self.close += by;
+        for a in &mut self.attrs {
+            a.span = a.span.start + by..a.span.end + by;
+            a.value_span = a.value_span.start + by..a.value_span.end + by;
+        }
+        for (_, b) in &mut self.blocks {
+            b.shift(by);
+        }
+    }
+
     pub fn attr(&self, name: &str) -> Option<&Attr> {
         self.attrs.iter().find(|a| a.name == name)
     }
@@ -461,31 +648,48 @@ impl Module {
     /// Like [`Module::new`], reusing parsed top-level blocks from `cache` (see
     /// [`ParseCache`]): after an edit only the changed blocks are parsed again.
     pub fn with_cache(files: &[(&str, &str)], cache: &ParseCache) -> Module {
-        let mut module = Module::default();
-        // (file index, byte offset of the chunk in its file, parsed chunk)
-        let mut bodies: Vec<(usize, usize, Arc<Parsed>)> = Vec::new();
         cache.begin();
-        for (path, text) in files {
-            let idx = module.files.len();
-            let file = SourceFile::new(path, text);
-            for chunk in split_blocks(text) {
-                let src = &text[chunk.clone()];
-                let parsed = cache.get_or_parse(src);
-                match &*parsed {
-                    Ok(_) => bodies.push((idx, chunk.start, parsed.clone())),
-                    Err((line, column, message)) => module.parse_errors.push(ParseError {
-                        file: path.to_string(),
-                        line: file.line_of(chunk.start) + line - 1,
+        let mut sources = Vec::with_capacity(files.len());
+        let mut chunks = Vec::new();
+        for (fi, (path, text)) in files.iter().enumerate() {
+            for range in split_blocks(text) {
+                let chunk = cache.get_or_parse(&text[range.clone()]);
+                chunks.push((fi, range, chunk));
+            }
+            sources.push(SourceFile::new(path, text));
+        }
+        Module::build(sources, &chunks)
+    }
+
+    /// Builds the module from its files and their parsed chunks, in file order:
+    /// `(file index, byte range of the chunk in that file, chunk)`. Resource instances
+    /// are re-evaluated only for chunks whose text changed, or when something every
+    /// resource may read (a variable default, a local, the set of resource types) did.
+    pub(crate) fn build(files: Vec<SourceFile>, chunks: &[(usize, Range<usize>, Arc<Chunk>)]) -> Module {
+        use std::hash::{Hash, Hasher};
+        let mut module = Module { files, ..Default::default() };
+        let mut bodies: Vec<(usize, Range<usize>, &Chunk, &Body)> = Vec::with_capacity(chunks.len());
+        for (fi, range, chunk) in chunks {
+            match chunk.rules_body() {
+                Ok(body) => bodies.push((*fi, range.clone(), chunk, body)),
+                Err((line, column, message)) => {
+                    let file = &module.files[*fi];
+                    module.parse_errors.push(ParseError {
+                        file: file.path.clone(),
+                        line: file.line_of(range.start) + line - 1,
                         column: *column,
                         message: message.clone(),
-                    }),
+                    })
                 }
             }
-            module.files.push(file);
         }
         let mut defs = Defs::default();
-        for (_, _, parsed) in &bodies {
-            let Ok(body) = &**parsed else { continue };
+        let mut fingerprint = rustc_hash::FxHasher::default();
+        for (_, _, chunk, body) in &bodies {
+            if chunk.facts.fingerprint == 0 {
+                continue;
+            }
+            chunk.facts.fingerprint.hash(&mut fingerprint);
             for block in body.blocks() {
                 let label = block.labels.first().map(|l| l.as_str().to_string());
                 match (block.ident.value().as_str(), label) {
@@ -504,32 +708,57 @@ impl Module {
                 }
             }
         }
-        // What each local references, and what module calls and outputs reference:
-        // resources handed to a module or exported can't be judged unattached.
-        let mut local_refs: HashMap<String, RefCollector> = HashMap::new();
-        for (name, e) in &defs.locals {
-            let mut rc = RefCollector::default();
-            rc.visit_expr(e);
-            local_refs.insert(name.clone(), rc);
+        let fingerprint = fingerprint.finish();
+        // What each local references (the last definition wins, as in `defs.locals`),
+        // and what module calls and outputs reference: resources handed to a module or
+        // exported can't be judged unattached.
+        let mut local_refs: HashMap<&str, &RefCollector> = HashMap::new();
+        for (_, _, chunk, _) in &bodies {
+            for (name, rc) in &chunk.facts.local_refs {
+                local_refs.insert(name, rc);
+            }
         }
-        for (_, _, parsed) in &bodies {
-            let Ok(body) = &**parsed else { continue };
-            for block in body.blocks().filter(|b| matches!(b.ident.value().as_str(), "module" | "output")) {
-                let mut rc = RefCollector::default();
-                rc.visit_body(&block.body);
+        for (_, _, chunk, _) in &bodies {
+            for rc in &chunk.facts.external {
+                let mut rc = rc.clone();
                 rc.resolve_locals(&local_refs);
                 module.external_refs.extend(rc.refs);
             }
         }
         let ev = Evaluator { defs: &defs };
-        for (fi, offset, parsed) in &bodies {
-            let Ok(body) = &**parsed else { continue };
-            let file = &module.files[*fi];
-            for block in body.blocks() {
-                if block.ident.value().as_str() != "resource" || block.labels.len() < 2 {
-                    continue;
+        for (fi, range, chunk, body) in &bodies {
+            if !chunk.facts.has_resources {
+                continue;
+            }
+            let expanded = {
+                let mut slot = chunk.expanded.lock().unwrap_or_else(|e| e.into_inner());
+                match &*slot {
+                    Some((fp, resources)) if *fp == fingerprint => resources.clone(),
+                    _ => {
+                        // Evaluated against the chunk alone: spans and lines are relative to
+                        // it, and suppression comments sit inside it (see `suppressions`).
+                        let local = SourceFile::new("", &module.files[*fi].text[range.clone()]);
+                        let mut out = Vec::new();
+                        for block in body.blocks() {
+                            if block.ident.value().as_str() == "resource" && block.labels.len() >= 2 {
+                                expand_resource(&ev, &local, 0, 0, block, &local_refs, &mut out);
+                            }
+                        }
+                        let resources = Arc::new(out);
+                        *slot = Some((fingerprint, resources.clone()));
+                        resources
+                    }
                 }
-                expand_resource(&ev, file, *fi, *offset, block, &local_refs, &mut module.resources);
+            };
+            let file = &module.files[*fi];
+            let lines = file.line_of(range.start) - 1;
+            for r in expanded.iter() {
+                let mut r = r.clone();
+                r.file = *fi;
+                r.start_line += lines;
+                r.end_line += lines;
+                r.body.shift(range.start);
+                module.resources.push(r);
             }
         }
         module
@@ -550,7 +779,7 @@ impl Module {
     }
 }
 
-fn expand_resource(ev: &Evaluator, file: &SourceFile, fi: usize, offset: usize, block: &Block, local_refs: &HashMap<String, RefCollector>, out: &mut Vec<Resource>) {
+fn expand_resource(ev: &Evaluator, file: &SourceFile, fi: usize, offset: usize, block: &Block, local_refs: &HashMap<&str, &RefCollector>, out: &mut Vec<Resource>) {
     let rtype = block.labels[0].as_str().to_string();
     let name = block.labels[1].as_str().to_string();
     let span = shift(block.span(), offset);
@@ -691,7 +920,7 @@ fn expand_dynamic(ev: &Evaluator, b: &Block, scope: &Scope, span: Range<usize>, 
 }
 
 /// Collects `type.name` of referenced resources (and `module.x`, `data.t.n`).
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct RefCollector {
     refs: HashSet<String>,
     locals: HashSet<String>,
@@ -700,14 +929,14 @@ struct RefCollector {
 impl RefCollector {
     /// Adds the resources referenced through `local.*` values (transitively), the way
     /// checkov's graph connects a resource to what its locals point at.
-    fn resolve_locals(&mut self, local_refs: &HashMap<String, RefCollector>) {
+    fn resolve_locals(&mut self, local_refs: &HashMap<&str, &RefCollector>) {
         let mut seen = HashSet::new();
         let mut todo: Vec<String> = self.locals.iter().cloned().collect();
         while let Some(l) = todo.pop() {
             if !seen.insert(l.clone()) {
                 continue;
             }
-            if let Some(r) = local_refs.get(&l) {
+            if let Some(r) = local_refs.get(l.as_str()) {
                 self.refs.extend(r.refs.iter().cloned());
                 todo.extend(r.locals.iter().cloned());
             }
