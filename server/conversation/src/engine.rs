@@ -637,9 +637,11 @@ impl Conversation {
         }
     }
 
+    /// Whether the user already confirmed this rule on this resource, about any of
+    /// the parameters causing it: confirming 0.0.0.0/0 covers a later answer to
+    /// the ports of the same open group.
     fn is_decided(&self, key: &str, f: &security::Finding) -> bool {
-        let param = f.params.first().map(String::as_str).unwrap_or("");
-        self.decisions.iter().any(|d| d.resource == key && d.rule == f.rule && d.parameter == param)
+        self.decisions.iter().any(|d| d.resource == key && d.rule == f.rule && f.params.contains(&d.parameter))
     }
 
     // ----- commands -------------------------------------------------------------
@@ -921,7 +923,7 @@ impl Conversation {
             values.insert(pid.to_string(), value.clone());
             let findings = security::check(self.comp(i), &values, &self.implied_ports(i, &view.active));
             let relevant: Vec<&security::Finding> = findings.iter().filter(|f| f.params.iter().any(|p| p == pid)).collect();
-            let confirm: Vec<&&security::Finding> = relevant.iter().filter(|f| f.needs_confirmation).collect();
+            let confirm: Vec<&&security::Finding> = relevant.iter().filter(|f| f.needs_confirmation && !self.is_decided(&key, f)).collect();
             for f in relevant.iter().filter(|f| !f.needs_confirmation) {
                 turn.warnings.push(warning(f));
             }

@@ -48,8 +48,10 @@ impl Kind {
             Kind::PublicDatabase => &["TC-RDS-002"],
             Kind::Unencrypted => &["TC-RDS-001", "TC-EBS-001", "TC-EC2-002", "TC-ECACHE-001"],
             Kind::UnencryptedInTransit => &["TC-ECACHE-002"],
-            Kind::AllActions => &["TC-IAM-004"],
-            Kind::ServiceActions => &[],
+            // The generated policies are `data.aws_iam_policy_document`s, which
+            // TC-IAM-004 (like checkov's CKV_AWS_63) does not read: `check` cannot
+            // see a `*` there, so the conversation's own rule names it.
+            Kind::AllActions | Kind::ServiceActions => &[],
             // An all-false public access block trips TC-S3-004 to TC-S3-007 together;
             // the first names the decision.
             Kind::BucketPublicAccess => &["TC-S3-004"],
@@ -76,7 +78,7 @@ impl Kind {
 pub const RULES: &[(&str, &str)] = &[
     ("TC-CONV-001", "A remote-administration or database port open to the whole internet"),
     ("TC-CONV-002", "Storage without encryption"),
-    ("TC-CONV-003", "IAM actions with a `*` wildcard"),
+    ("TC-CONV-003", "IAM policy actions with a `*` wildcard"),
     ("TC-CONV-004", "A publicly accessible database"),
     ("TC-CONV-005", "A bucket without its public access block"),
     ("TC-CONV-006", "A public IP address on an instance"),
@@ -360,8 +362,7 @@ mod tests {
 
         let policy = comp("iam_policy");
         assert_eq!(rules(policy, &[("actions", json!(["s3:*"]))], &[]), ["TC-CONV-003"]);
-        assert_eq!(rules(policy, &[("actions", json!(["*"]))], &[]), ["TC-IAM-004"]);
-        assert_eq!(rules(policy, &[("actions", json!(["s3:*", "*"]))], &[]), ["TC-IAM-004"]);
+        assert_eq!(rules(policy, &[("actions", json!(["*"]))], &[]), ["TC-CONV-003"]);
         assert!(rules(policy, &[("actions", json!(["s3:GetObject", "s3:PutObject"]))], &[]).is_empty());
 
         assert_eq!(rules(comp("s3_bucket"), &[("block_public_access", json!(false))], &[]), ["TC-S3-004"]);
