@@ -101,7 +101,7 @@ async fn the_model_reads_what_the_offline_engine_misses() {
     let turn = h.start_conversation(request).await;
     let id = id_of(&turn);
     assert!(turn["messages"].to_string().contains("the LLM also understood: sqs_queue"), "{turn}");
-    let turn = advance_to(&h, &id, turn, "region").await;
+    advance_to(&h, &id, turn, "region").await;
     let turn = h.answer(&id, json!({ "text": VAGUE_REGION })).await;
     assert!(turn["rejection"].is_null(), "{turn}");
     assert!(turn["messages"].to_string().contains("as \\\"eu-central-1\\\""), "{turn}");
@@ -203,7 +203,7 @@ async fn conversations_go_on_whatever_the_provider_does() {
         let turn = h.start_conversation("an ec2 instance").await;
         let id = id_of(&turn);
         assert!(turn["messages"].to_string().contains("Here is what I'll set up"), "{name}: {turn}");
-        let turn = advance_to(&h, &id, turn, "region").await;
+        advance_to(&h, &id, turn, "region").await;
         let turn = h.answer(&id, json!({ "text": VAGUE_REGION })).await;
         if case.region_from_model {
             assert!(turn["rejection"].is_null(), "{name}: {turn}");
