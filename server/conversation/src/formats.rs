@@ -19,7 +19,24 @@ pub fn check(format: Format, s: &str) -> Result<(), String> {
         Format::Email => email(s),
         Format::ScheduleExpression => schedule_expression(s),
         Format::FilePath => file_path(s),
+        Format::SecurityGroupDescription => security_group_description(s),
     }
+}
+
+/// The characters EC2 accepts in a security group description besides letters,
+/// digits and spaces (anything else fails CreateSecurityGroup at apply time).
+const SG_DESCRIPTION_EXTRA: &str = "._-:/()#,@[]+=&;{}!$*";
+
+fn security_group_description(s: &str) -> Result<(), String> {
+    let how = format!("Use at most 255 letters, digits, spaces and {SG_DESCRIPTION_EXTRA}, e.g. \"Web servers: HTTPS from the load balancer\".");
+    if s.chars().count() > 255 {
+        return Err(format!("The description is {} characters long; AWS allows 255. {how}", s.chars().count()));
+    }
+    if let Some(c) = s.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == ' ' || SG_DESCRIPTION_EXTRA.contains(*c))) {
+        let shown = if c.is_control() { c.escape_default().to_string() } else { c.to_string() };
+        return Err(format!("AWS does not accept \"{shown}\" in a security group description. {how}"));
+    }
+    Ok(())
 }
 
 fn resource_name(s: &str) -> Result<(), String> {
@@ -230,6 +247,13 @@ mod tests {
             (Format::ScheduleExpression, "rate(1 minutes)", false, "singular"),
             (Format::ScheduleExpression, "cron(0 12 * * ? *)", true, ""),
             (Format::ScheduleExpression, "cron(0 12 * *)", false, "six fields"),
+            (Format::SecurityGroupDescription, "Managed by TerraConverse", true, ""),
+            (Format::SecurityGroupDescription, "Web: HTTPS (443) from the ALB #1 [prod] {team=web} a+b=c & d; ok! $5 *", true, ""),
+            (Format::SecurityGroupDescription, "Zugriff für Webserver", false, "does not accept \"ü\""),
+            (Format::SecurityGroupDescription, "it's the web group", false, "does not accept \"'\""),
+            (Format::SecurityGroupDescription, "tab\there", false, "does not accept \"\\t\""),
+            (Format::SecurityGroupDescription, "50% of traffic", false, "does not accept \"%\""),
+            (Format::SecurityGroupDescription, &"x".repeat(256), false, "256 characters long; AWS allows 255"),
             (Format::ResourceName, "web", true, ""),
             (Format::ResourceName, "9web", false, "start with a letter, e.g. \"web-9web\""),
             // Found by server/cli/tests/hostile_entrypoints.rs: the example used to be

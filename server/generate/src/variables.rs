@@ -98,6 +98,10 @@ fn rules(p: &Parameter, name: &str, value: &Value) -> Vec<Rule> {
             Format::Email => ("^[^@ ]+@[^@ ]+\\.[^@ ]+$", "The value must be an email address."),
             Format::ScheduleExpression => ("^(rate|cron)\\(.+\\)$", "The value must be a schedule such as rate(1 day) or cron(0 7 * * ? *)."),
             Format::FilePath => ("^[^\\x00]+$", "The value must be a file path."),
+            Format::SecurityGroupDescription => (
+                "^[a-zA-Z0-9 ._:/()#,@\\[\\]+=&;{}!$*-]{0,255}$",
+                "The value must be at most 255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$* (what AWS accepts in a security group description).",
+            ),
         };
         if value.is_string() {
             out.push(Rule { condition: empty_ok(format!("can(regex({}, {var}))", hcl_string(pattern))), message: message.into() });

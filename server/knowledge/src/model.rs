@@ -233,6 +233,9 @@ pub enum Format {
     Email,
     ScheduleExpression,
     FilePath,
+    /// A security group (or rule) description: at most 255 characters of letters,
+    /// digits, spaces and `._-:/()#,@[]+=&;{}!$*`, the only ones AWS accepts.
+    SecurityGroupDescription,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -237,6 +237,10 @@ fn format_ok(f: Format, s: &str) -> Result<(), String> {
             (s.starts_with("cron(") || s.starts_with("rate(")) && s.ends_with(')')
         }
         Format::FilePath => !s.trim().is_empty(),
+        Format::SecurityGroupDescription => {
+            s.chars().count() <= 255
+                && s.chars().all(|c| c.is_ascii_alphanumeric() || " ._-:/()#,@[]+=&;{}!$*".contains(c))
+        }
     };
     ok.then_some(())
         .ok_or_else(|| format!("{s:?} is not a valid {f:?}"))
