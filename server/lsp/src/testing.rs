@@ -38,6 +38,11 @@ struct State {
     server_requests: Vec<(String, Value)>,
     pending: HashMap<u64, oneshot::Sender<Result<Value, Value>>>,
     type_on_next_apply: Vec<Typing>,
+    /// When set, a file an edit creates (or edits while it is not open) is opened like
+    /// an editor does — `didOpen` with the text before the edit, sent before the edit's
+    /// response — and the `didChange` with the edit follows only this long after the
+    /// response, so the server sees the response long before the buffer's text.
+    open_late: Option<Duration>,
     refused: usize,
     next_id: u64,
 }
@@ -140,11 +145,21 @@ impl TestClient {
             (Some(method), Some(id)) => {
                 let params = msg.get("params").cloned().unwrap_or(Value::Null);
                 self.state.lock().unwrap().server_requests.push((method.clone(), params.clone()));
-                let result = match method.as_str() {
+                let (result, late) = match method.as_str() {
                     "workspace/applyEdit" => self.apply_edit(&params["edit"]),
-                    _ => Value::Null,
+                    _ => (Value::Null, Vec::new()),
                 };
                 let _ = self.out.send(json!({"jsonrpc": "2.0", "id": id, "result": result}));
+                let delay = self.state.lock().unwrap().open_late;
+                if let (Some(delay), false) = (delay, late.is_empty()) {
+                    let out = self.out.clone();
+                    tokio::spawn(async move {
+                        tokio::time::sleep(delay).await;
+                        for m in late {
+                            let _ = out.send(m);
+                        }
+                    });
+                }
             }
             (Some(method), None) => {
                 let params = msg.get("params").cloned().unwrap_or(Value::Null);
@@ -264,9 +279,16 @@ impl TestClient {
         self.state.lock().unwrap().type_on_next_apply.push(typing);
     }
 
+    /// Opens every file an edit creates or touches while closed, reporting the edit's
+    /// `didChange` only `late` after answering the edit (see `State::open_late`).
+    pub fn open_files_late(&self, late: Duration) {
+        self.state.lock().unwrap().open_late = Some(late);
+    }
+
     /// Applies a workspace edit like an editor: all or nothing, refusing edits computed
-    /// for another version of an open buffer.
-    fn apply_edit(&self, edit: &Value) -> Value {
+    /// for another version of an open buffer. Returns the response and the
+    /// notifications to send late (with `open_files_late`).
+    fn apply_edit(&self, edit: &Value) -> (Value, Vec<Value>) {
         let mut s = self.state.lock().unwrap();
         for t in std::mem::take(&mut s.type_on_next_apply) {
             let msg = Self::type_locked(&mut s, &t.path, t.line, t.character, t.character, &t.text);
@@ -278,7 +300,7 @@ impl TestClient {
                 .iter()
                 .map(|(u, edits)| json!({"textDocument": {"uri": u, "version": null}, "edits": edits}))
                 .collect(),
-            _ => return json!({"applied": false, "failureReason": "no changes"}),
+            _ => return (json!({"applied": false, "failureReason": "no changes"}), Vec::new()),
         };
         // Check every versioned edit first.
         for op in &ops {
@@ -287,11 +309,13 @@ impl TestClient {
                 let current = s.buffers.get(&path).map(|b| b.version as i64);
                 if current != Some(v) {
                     s.refused += 1;
-                    return json!({"applied": false, "failureReason": format!("{} is at version {current:?}, the edit is for {v}", path.display())});
+                    let why = format!("{} is at version {current:?}, the edit is for {v}", path.display());
+                    return (json!({"applied": false, "failureReason": why}), Vec::new());
                 }
             }
         }
         let mut messages = Vec::new();
+        let mut late = Vec::new();
         for op in &ops {
             if op.get("kind").and_then(Value::as_str) == Some("create") {
                 let path = path_of(op["uri"].as_str().unwrap_or_default());
@@ -301,6 +325,14 @@ impl TestClient {
                 continue;
             }
             let path = path_of(op["textDocument"]["uri"].as_str().unwrap_or_default());
+            if s.open_late.is_some() && !s.buffers.contains_key(&path) {
+                // Opened as it was before the edit; the edit itself arrives late.
+                let before = s.unsaved.remove(&path).or_else(|| std::fs::read_to_string(&path).ok()).unwrap_or_default();
+                s.buffers.insert(path.clone(), Buffer { text: before.clone(), version: 1 });
+                messages.push(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+                    "textDocument": {"uri": uri(&path), "languageId": "terraform", "version": 1, "text": before}
+                }}));
+            }
             let mut edits: Vec<(usize, usize, String, Value)> = Vec::new();
             let current = match s.buffers.get(&path) {
                 Some(b) => b.text.clone(),
@@ -323,11 +355,20 @@ impl TestClient {
             }
             match s.buffers.get_mut(&path) {
                 Some(buf) => {
+                    let opened_now = buf.version == 1 && s.open_late.is_some() && messages.iter().any(|m| {
+                        m["method"] == "textDocument/didOpen" && m["params"]["textDocument"]["uri"] == uri(&path).as_str()
+                    });
+                    let buf = s.buffers.get_mut(&path).unwrap();
                     buf.text = text;
                     buf.version += 1;
-                    messages.push(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+                    let change = json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
                         "textDocument": {"uri": uri(&path), "version": buf.version}, "contentChanges": changes
-                    }}));
+                    }});
+                    if opened_now {
+                        late.push(change);
+                    } else {
+                        messages.push(change);
+                    }
                 }
                 None => {
                     s.unsaved.insert(path, text);
@@ -338,7 +379,7 @@ impl TestClient {
         for m in messages {
             let _ = self.out.send(m);
         }
-        json!({"applied": true})
+        (json!({"applied": true}), late)
     }
 
     /// What the user sees for a file: the buffer, else the unsaved edit, else the disk.

@@ -426,3 +426,48 @@ async fn an_insecure_answer_sends_warnings_and_waits_for_confirmation() {
     let text = h.client.text(&h.path("main.tf")).unwrap();
     assert!(text.lines().any(|l| l.trim_start().starts_with("storage_encrypted") && l.trim_end().ends_with("false")), "{text}");
 }
+
+/// An editor opens the files an edit created and reports their text in `didOpen` and
+/// `didChange`, which the server may handle after the edit's response (about one run in
+/// three with an editor that answers at once). This client always reports the change
+/// 300 ms late, so every created file takes the race: the next edits must wait for the
+/// client's text, never be computed against the half-reported document (the client
+/// would refuse them as stale) nor take the blocks for the user's (conflicts).
+#[tokio::test]
+async fn files_an_edit_created_are_not_edited_before_the_client_reports_their_text() {
+    let h = harness(&[("main.tf", MAIN_TF)], fast()).await;
+    let main = h.path("main.tf");
+    h.client.open(&main);
+    h.client.open_files_late(std::time::Duration::from_millis(300));
+    let mut turn = h.start_conversation("add a postgres database").await;
+    let id = turn["conversation"].as_str().unwrap().to_string();
+    let mut answers = 0;
+    while turn["complete"] != true {
+        assert!(answers < 200, "the conversation does not end");
+        turn = h.answer(&id, json!({ "action": "default" })).await;
+        answers += 1;
+        assert!(turn["rejection"].is_null(), "{turn}");
+        assert!(turn["edit"]["failure"].is_null(), "answer {answers} was not written: {turn}");
+        assert_eq!(turn["conflicts"], json!([]), "answer {answers}: the server took its own blocks for the user's: {turn}");
+    }
+    let changed = h
+        .client
+        .request("terraconverse/change", json!({ "conversation": id, "target": "instance_class", "value": "db.t3.large" }))
+        .await
+        .unwrap();
+    assert!(changed["edit"]["failure"].is_null(), "{changed}");
+    assert_eq!(h.client.refused_edits(), 0, "an edit was computed against text the client no longer had");
+    h.client.save_all();
+    let texts = h.tf_texts();
+    assert!(texts.len() > 2, "{texts:?}");
+    assert_eq!(texts["main.tf"], MAIN_TF);
+    let mut addresses = Vec::new();
+    for (name, text) in &texts {
+        let blocks = tc_edit::index_blocks(text).unwrap_or_else(|e| panic!("{name} does not parse: {e}\n{text}"));
+        addresses.extend(blocks.into_iter().map(|b| b.address));
+    }
+    let unique: std::collections::BTreeSet<&String> = addresses.iter().collect();
+    assert_eq!(unique.len(), addresses.len(), "a block was written twice: {addresses:?}");
+    let all: String = texts.values().cloned().collect();
+    assert!(all.contains("\"db.t3.large\"") && all.contains("resource \"aws_db_instance\""), "{all}");
+}

@@ -189,6 +189,10 @@ pub async fn write(server: &Server, id: &str) -> EditOutcome {
     let mut outcome = EditOutcome::default();
     let mut clean = false;
     for _ in 0..ATTEMPTS {
+        let folder = server.shared.lock().conversations.entries.get(id).map(|e| e.target.folder.clone());
+        if let Some(folder) = folder {
+            catch_up(&server.shared, &folder, settle).await;
+        }
         let prepared = {
             let mut session = server.shared.lock();
             let prepared = prepare(&session, id);
@@ -223,11 +227,19 @@ pub async fn write(server: &Server, id: &str) -> EditOutcome {
                         if session.index.by_path(path).is_none() {
                             session.overlays.insert(path.clone(), text.clone());
                         }
+                        session.conversations.written.insert(path.clone(), text.clone());
                     }
                 }
                 wait_for_versions(&server.shared, &prepared.awaited, settle).await;
                 let mut session = server.shared.lock();
-                let files = texts(&session, &prepared.folder);
+                // Files that were not open are judged by what was written into them:
+                // the client may have opened one since and reported only part of it yet.
+                let mut files = texts(&session, &prepared.folder);
+                for (path, text) in &prepared.unopened {
+                    if let Some(name) = path.file_name() {
+                        files.insert(name.to_string_lossy().into_owned(), text.clone());
+                    }
+                }
                 if let Some(entry) = session.conversations.entries.get_mut(id) {
                     entry.ledger = tc_edit::settle(&entry.ledger, &prepared.plan, &files);
                     entry.files.extend(prepared.plan.files.iter().map(|f| f.file.clone()));
@@ -269,6 +281,46 @@ async fn wait_for_versions(shared: &Shared, awaited: &[(Uri, i32)], timeout: Dur
             awaited.iter().all(|(uri, v)| session.index.get(uri).is_none_or(|d| d.version() > *v))
         };
         if done || tokio::time::timeout_at(deadline, notified).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// Waits until every file of `folder` the server wrote while it was not open is either
+/// still not open (the server's record is what the client has) or open with the text
+/// written (the client's `didOpen`/`didChange` for that edit have been handled), at
+/// most `timeout`. After that the open document is taken as it is: the user has typed
+/// into it, and its version guards the next edit.
+async fn catch_up(shared: &Shared, folder: &std::path::Path, timeout: Duration) {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let notified = shared.changed.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        let behind = {
+            let mut session = shared.lock();
+            let session = &mut *session;
+            let index = &session.index;
+            session.conversations.written.retain(|path, text| match index.by_path(path) {
+                Some((_, doc)) => doc.text() != *text,
+                None => true,
+            });
+            session
+                .conversations
+                .written
+                .keys()
+                .filter(|p| p.parent() == Some(folder))
+                .any(|p| session.index.by_path(p).is_some())
+        };
+        if !behind {
+            return;
+        }
+        if tokio::time::timeout_at(deadline, notified).await.is_err() {
+            let mut session = shared.lock();
+            let session = &mut *session;
+            let index = &session.index;
+            session.conversations.written.retain(|p, _| p.parent() != Some(folder) || index.by_path(p).is_none());
+            tracing::warn!("an opened file still differs from what was written into it; using the editor's text");
             return;
         }
     }

@@ -86,6 +86,12 @@ pub fn state_dir(folder: &Path) -> PathBuf {
 pub struct Conversations {
     pub entries: BTreeMap<String, Entry>,
     counter: u64,
+    /// What the server wrote into files that were not open to it (created, or edited
+    /// on disk), by path, until the client's `didOpen`/`didChange` show the same text.
+    /// An editor opens a file an edit created and reports its text in notifications
+    /// the server may handle after the edit's response; until they arrive, the open
+    /// document lags behind what the client has, and no edit may be computed against it.
+    pub written: std::collections::HashMap<PathBuf, String>,
 }
 
 impl Conversations {
