@@ -97,11 +97,40 @@ impl Published {
 
 /// Computes every source for one version of a document. `name` is its file name and
 /// `siblings` the other `.tf` files of the same module (`(name, text)`), for rules that
-/// look across files (a bucket and its public access block).
-pub fn analyse_with(doc: &TextDocument, uri: &Uri, name: &str, siblings: &[(String, String)], config: &Config) -> Published {
+/// look across files (a bucket and its public access block). `cache` holds the parsed
+/// top-level blocks of the module from earlier runs (see [`tc_rules::analyse`]): each
+/// block is parsed once per text and shared by the syntax, rules and schema sources.
+pub fn analyse_with(
+    doc: &TextDocument,
+    uri: &Uri,
+    name: &str,
+    siblings: &[(String, String)],
+    config: &Config,
+    cache: &tc_rules::ParseCache,
+) -> Published {
     let text = doc.text();
+    let siblings: Vec<(&str, &str)> = siblings.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let analysis = tc_rules::analyse(cache, (name, &text), &siblings, options(config));
+    publish(doc, uri, name, analysis, config)
+}
+
+/// Analysis with default settings, no siblings and no cache (code actions on a version
+/// the debounced run has not reached yet).
+pub fn analyse(doc: &TextDocument, uri: &Uri, config: &Config) -> Published {
+    let name = uri.to_file_path().and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
+    let name = name.as_deref().unwrap_or("main.tf");
+    let analysis = tc_rules::analyse_fresh((name, &doc.text()), &[], options(config));
+    publish(doc, uri, name, analysis, config)
+}
+
+fn options(config: &Config) -> tc_rules::Options<'static> {
+    tc_rules::Options { rules: config.rules, schema: config.schema.then(tc_schema::embedded) }
+}
+
+/// Converts an analysis to LSP diagnostics, fixes and hover spans of `doc`.
+fn publish(doc: &TextDocument, uri: &Uri, name: &str, analysis: tc_rules::Analysis, config: &Config) -> Published {
     let mut out = Published { version: doc.version(), ..Default::default() };
-    match tc_edit::index_blocks(&text) {
+    match analysis.syntax {
         Ok(blocks) => {
             out.by_source.insert(Source::Syntax, Vec::new());
             out.blocks = blocks;
@@ -126,11 +155,11 @@ pub fn analyse_with(doc: &TextDocument, uri: &Uri, name: &str, siblings: &[(Stri
         }
     }
     if config.rules {
-        rules(doc, uri, &text, name, siblings, &mut out);
+        rules(doc, uri, name, analysis.findings, &mut out);
     }
     if config.schema {
         let mut diags = Vec::new();
-        for (d, suggestion) in crate::schema::diagnostics(doc, &text) {
+        for (d, suggestion) in crate::schema::to_lsp(doc, analysis.schema) {
             if let Some(s) = suggestion {
                 out.fixes.push(Fix {
                     title: format!("Replace with `{s}`"),
@@ -145,19 +174,9 @@ pub fn analyse_with(doc: &TextDocument, uri: &Uri, name: &str, siblings: &[(Stri
     out
 }
 
-/// Analysis with default settings and no siblings (code actions on a version the
-/// debounced run has not reached yet).
-pub fn analyse(doc: &TextDocument, uri: &Uri, config: &Config) -> Published {
-    let name = uri.to_file_path().and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
-    analyse_with(doc, uri, name.as_deref().unwrap_or("main.tf"), &[], config)
-}
-
-fn rules(doc: &TextDocument, uri: &Uri, text: &str, name: &str, siblings: &[(String, String)], out: &mut Published) {
-    let mut files: Vec<(&str, &str)> = vec![(name, text)];
-    files.extend(siblings.iter().map(|(n, t)| (n.as_str(), t.as_str())));
-    let report = tc_rules::check(&files);
+fn rules(doc: &TextDocument, uri: &Uri, name: &str, findings: Vec<tc_rules::Finding>, out: &mut Published) {
     let mut diags = Vec::new();
-    for f in report.findings.into_iter().filter(|f| f.file == name) {
+    for f in findings.into_iter().filter(|f| f.file == name) {
         let related: Vec<DiagnosticRelatedInformation> = f
             .related
             .iter()
@@ -202,14 +221,20 @@ fn rules(doc: &TextDocument, uri: &Uri, text: &str, name: &str, siblings: &[(Str
 }
 
 /// Recomputes and publishes the diagnostics of `uri` after `delay`, unless the
-/// document changed again (then that change's run publishes).
+/// document changed again (then that change's run publishes). The analysis is
+/// synchronous CPU work, so it runs on tokio's blocking pool: a long run on a big file
+/// must not hold up a runtime worker that other handlers (and the next `didChange`) need.
 pub fn schedule(shared: Shared, client: Client, uri: Uri, generation: u64, delay: Duration) {
     tokio::spawn(async move {
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
         }
-        if let Some((diagnostics, version)) = run(&shared, &uri, generation) {
-            client.publish_diagnostics(uri, diagnostics, Some(version)).await;
+        let run_uri = uri.clone();
+        let result = tokio::task::spawn_blocking(move || run(&shared, &run_uri, generation)).await;
+        match result {
+            Ok(Some((diagnostics, version))) => client.publish_diagnostics(uri, diagnostics, Some(version)).await,
+            Ok(None) => {}
+            Err(e) => tracing::error!("diagnostics of {} failed: {e}", uri.as_str()),
         }
     });
 }
@@ -217,8 +242,8 @@ pub fn schedule(shared: Shared, client: Client, uri: Uri, generation: u64, delay
 /// One diagnostics run: analyse the current version and record it, if it is still the
 /// latest. Returns what to publish.
 pub fn run(shared: &Shared, uri: &Uri, generation: u64) -> Option<(Vec<Diagnostic>, i32)> {
-    let (doc, name, siblings, config) = {
-        let session = shared.lock();
+    let (doc, name, siblings, config, cache) = {
+        let mut session = shared.lock();
         if session.index.generation(uri) != Some(generation) {
             return None;
         }
@@ -237,10 +262,20 @@ pub fn run(shared: &Shared, uri: &Uri, generation: u64) -> Option<(Vec<Diagnosti
                 }
             }
         }
-        (doc, name, siblings, session.config.clone())
+        let cache = session.index.cache_for(uri);
+        (doc, name, siblings, session.config.clone(), cache)
     };
-    // The analysis runs on a copy, without the lock: typing goes on meanwhile.
-    let published = analyse_with(&doc, uri, &name, &siblings, &config);
+    // The analysis runs on a copy, without the session lock: typing goes on meanwhile.
+    // Runs over the same module take turns on its cache, so one run's blocks are not
+    // evicted by another's.
+    let published = {
+        let cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+        if shared.lock().index.generation(uri) != Some(generation) {
+            // A newer change arrived while this run waited for its turn.
+            return None;
+        }
+        analyse_with(&doc, uri, &name, &siblings, &config, &cache)
+    };
     let result = (published.all(), published.version);
     let mut session = shared.lock();
     if session.index.generation(uri) != Some(generation) {

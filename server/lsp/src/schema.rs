@@ -7,9 +7,10 @@ use tower_lsp_server::ls_types::{
     HoverContents, InsertTextFormat, MarkupContent, MarkupKind, NumberOrString, TextEdit,
 };
 
-/// Schema diagnostics of one text. tc_schema reports nothing for text that does not parse.
-pub fn diagnostics(doc: &TextDocument, text: &str) -> Vec<(Diagnostic, Option<String>)> {
-    tc_schema::check(tc_schema::embedded(), text)
+/// Schema diagnostics of `doc` (computed by tc_schema on its text) as LSP diagnostics,
+/// each with its "did you mean" replacement when there is one.
+pub fn to_lsp(doc: &TextDocument, diagnostics: Vec<tc_schema::Diagnostic>) -> Vec<(Diagnostic, Option<String>)> {
+    diagnostics
         .into_iter()
         .map(|d| {
             let diagnostic = Diagnostic {
