@@ -36,6 +36,9 @@ fn turn(c: &mut Criterion) {
     c.bench_function("turn: change an earlier answer (web + db)", |b| {
         b.iter_batched(|| start.clone(), |mut conv| conv.handle("change vpc cidr to 10.1.0.0/16"), BatchSize::SmallInput)
     });
+    c.bench_function("turn: change the engine, re-checking port and version (web + db)", |b| {
+        b.iter_batched(|| start.clone(), |mut conv| conv.handle("change db.engine to mysql"), BatchSize::SmallInput)
+    });
     c.bench_function("turn: accept all defaults (web + db)", |b| {
         b.iter_batched(|| start.clone(), |mut conv| conv.handle("accept all defaults"), BatchSize::SmallInput)
     });

@@ -1050,7 +1050,7 @@ impl Conversation {
         comp.derived_default(&p.id, &self.values(i))
             .cloned()
             .or_else(|| p.default.clone())
-            .or_else(|| if p.required { None } else { Some(Value::Null) })
+            .or(if p.required { None } else { Some(Value::Null) })
             .filter(|_| comp.parameter(&p.id).is_some())
     }
 
@@ -1283,7 +1283,7 @@ impl Conversation {
             return Ok(id.clone());
         }
         let tokens: Vec<String> = t
-            .split(|c: char| c == ' ' || c == '_' || c == '.' || c == '-')
+            .split([' ', '_', '.', '-'])
             .filter(|w| !w.is_empty() && !matches!(*w, "the" | "of" | "for" | "my" | "a" | "an" | "its"))
             .map(|w| w.to_string())
             .collect();
@@ -1888,7 +1888,7 @@ impl Conversation {
                     }
                 }
                 // A value that makes a required dependency necessary which the plan lacks.
-                if d.kind == DependencyKind::Required && !d.when.is_empty() && target.is_none() && comp.matches(&d.when, &mine) {
+                if d.kind == DependencyKind::Required && !d.when.is_empty() && target.is_none() && comp.matches(&d.when, mine) {
                     let (param, v) = d.when.iter().next().expect("non-empty");
                     errors.push(CrossError {
                         id: format!("{}.{param}", r.key),
@@ -1911,11 +1911,10 @@ impl Conversation {
     fn build_stack(&self, view: &View, include: impl Fn(usize) -> bool) -> Stack {
         let rs = &self.plan.resources;
         let mut resources = Vec::new();
-        for i in 0..rs.len() {
+        for (i, r) in rs.iter().enumerate() {
             if !view.active[i] || !include(i) {
                 continue;
             }
-            let r = &rs[i];
             let refs = r.refs.iter().filter(|(_, k)| self.index_of(k).is_some_and(|j| view.active[j])).map(|(a, b)| (a.clone(), b.clone())).collect();
             resources.push(StackResource {
                 key: r.key.clone(),

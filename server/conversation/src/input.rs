@@ -118,12 +118,10 @@ fn change(input: &str) -> Option<Command> {
         }
     }
     for lead in ["make it ", "make that ", "change it to ", "use ", "let's use ", "lets use ", "switch to ", "go with ", "i meant "] {
-        if let Some(_) = lower_rest.strip_prefix(lead) {
-            if corrected || lead.starts_with("make") || lead.starts_with("change") || lead == "i meant " {
-                let value = rest[lead.len()..].trim();
-                if !value.is_empty() {
-                    return Some(Command::Change { target: String::new(), value: value.to_string() });
-                }
+        if lower_rest.starts_with(lead) && (corrected || lead.starts_with("make") || lead.starts_with("change") || lead == "i meant ") {
+            let value = rest[lead.len()..].trim();
+            if !value.is_empty() {
+                return Some(Command::Change { target: String::new(), value: value.to_string() });
             }
         }
     }

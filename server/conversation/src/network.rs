@@ -61,9 +61,12 @@ pub fn overlaps(a: Ipv4Net, b: Ipv4Net) -> bool {
     a.contains(&b.network()) || b.contains(&a.network())
 }
 
+/// Each subnet's key with the blocks it gets, one per availability zone.
+pub type Layout = Vec<(String, Vec<Ipv4Net>)>;
+
 /// Checks the whole layout of one VPC's subnets. On failure returns the key of
 /// the subnet at fault (the later one, for an overlap) and what is wrong.
-pub fn check_layout(vpc: Ipv4Net, subnets: &[SubnetSpec]) -> Result<Vec<(String, Vec<Ipv4Net>)>, (String, String)> {
+pub fn check_layout(vpc: Ipv4Net, subnets: &[SubnetSpec]) -> Result<Layout, (String, String)> {
     let mut laid: Vec<(String, Vec<Ipv4Net>)> = Vec::new();
     for s in subnets {
         let mine = blocks(vpc, s).map_err(|e| (s.key.clone(), e))?;

@@ -9,7 +9,9 @@ use std::fmt;
 /// Generation → Complete`, with `Cancelled` reachable from any state.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
+#[derive(Default)]
 pub enum State {
+    #[default]
     Init,
     IntentParsing,
     DependencyAnalysis,
@@ -130,11 +132,6 @@ pub struct Turn {
     pub complete: bool,
 }
 
-impl Default for State {
-    fn default() -> Self {
-        State::Init
-    }
-}
 
 /// Why a conversation could not start.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -308,7 +308,7 @@ fn parse_region(kb: &KnowledgeBase, raw: &str) -> Result<String, String> {
             .chain(std::iter::once(r.name.to_ascii_lowercase()))
             .chain(r.aliases.iter().map(|a| a.to_ascii_lowercase()));
         for n in names {
-            if n == lower || n == joined || words.iter().any(|w| *w == n) {
+            if n == lower || n == joined || words.contains(&n) {
                 return Ok(r.code.clone());
             }
         }
@@ -335,7 +335,7 @@ fn instance_shape(raw: &str) -> String {
 fn parse_instance_type(kb: &KnowledgeBase, raw: &str) -> Result<String, String> {
     let candidate = instance_shape(raw);
     let known = &kb.instance_types;
-    if known.iter().any(|t| *t == candidate) {
+    if known.contains(&candidate) {
         return Ok(candidate);
     }
     if known.is_empty() && looks_like_type(&candidate) {
@@ -354,7 +354,7 @@ fn parse_db_class(kb: &KnowledgeBase, raw: &str) -> Result<String, String> {
     let shape = instance_shape(raw);
     let candidate = if shape.starts_with("db.") { shape } else { format!("db.{shape}") };
     let known = &kb.db_instance_classes;
-    if known.iter().any(|t| *t == candidate) || (known.is_empty() && looks_like_type(&candidate[3..])) {
+    if known.contains(&candidate) || (known.is_empty() && looks_like_type(&candidate[3..])) {
         return Ok(candidate);
     }
     Err(unknown_type(raw, &candidate, known.iter().map(String::as_str), "an RDS instance class", "db.t3.micro"))
