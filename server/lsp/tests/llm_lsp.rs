@@ -290,3 +290,25 @@ async fn the_session_stays_responsive_while_the_model_thinks() {
     assert!(turn["rejection"].is_string(), "{turn}");
     assert!(llm_line(&status(&h, &id).await).contains("timeout 1"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_to_the_servers_own_questions_never_go_to_the_model() {
+    // The folder defines a VPC: the server asks whether to reuse it before the
+    // engine's questions. Text the reuse question cannot read is its business, not
+    // the model's, even though the engine would reject it too.
+    let api = mock(|_| nothing_added(), |_| Reply::json(json!({"answer": "yes"}))).await;
+    let h = harness(&[("main.tf", MAIN_TF)], options(&api)).await;
+    let turn = h.start_conversation("add a postgres database").await;
+    let id = id_of(&turn);
+    assert_eq!(turn["question"]["id"], "reuse.vpc", "{turn}");
+    let turn = h.answer(&id, json!({ "text": "maybe the other one" })).await;
+    assert_eq!(api.requests().iter().filter(|r| !is_intent_call(r)).count(), 0, "the model was asked: {turn}");
+    assert_eq!(turn["question"]["id"], "reuse.vpc", "{turn}");
+    // Once the engine asks, an unreadable answer goes to the model again.
+    let turn = h.answer(&id, json!({ "action": "default" })).await;
+    assert!(!turn["question"]["id"].as_str().unwrap_or_default().starts_with("reuse."), "{turn}");
+    let turn = advance_to(&h, &id, turn, "region").await;
+    assert_eq!(turn["question"]["id"], "region");
+    h.answer(&id, json!({ "text": VAGUE_REGION })).await;
+    assert_eq!(api.requests().iter().filter(|r| !is_intent_call(r)).count(), 1);
+}
