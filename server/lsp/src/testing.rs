@@ -34,6 +34,9 @@ struct State {
     /// Files edited by the server that are not open: kept unsaved, like an editor.
     unsaved: BTreeMap<PathBuf, String>,
     notifications: Vec<(String, Value)>,
+    /// Everything the server sent, in arrival order: a method name for notifications
+    /// and requests, `response:<id>` for responses.
+    arrivals: Vec<String>,
     /// Every server → client request, in order (method, params).
     server_requests: Vec<(String, Value)>,
     pending: HashMap<u64, oneshot::Sender<Result<Value, Value>>>,
@@ -141,12 +144,22 @@ impl TestClient {
 
     fn dispatch(&self, msg: Value) {
         let method = msg.get("method").and_then(Value::as_str).map(str::to_string);
+        let arrival = match (&method, msg.get("id")) {
+            (Some(m), _) => m.clone(),
+            (None, id) => format!("response:{}", id.cloned().unwrap_or(Value::Null)),
+        };
+        self.state.lock().unwrap().arrivals.push(arrival);
         match (method, msg.get("id").cloned()) {
             (Some(method), Some(id)) => {
                 let params = msg.get("params").cloned().unwrap_or(Value::Null);
                 self.state.lock().unwrap().server_requests.push((method.clone(), params.clone()));
                 let (result, late) = match method.as_str() {
                     "workspace/applyEdit" => self.apply_edit(&params["edit"]),
+                    // No settings of its own: the defaults for every item asked.
+                    "workspace/configuration" => {
+                        let items = params["items"].as_array().map_or(0, Vec::len);
+                        (Value::Array(vec![Value::Null; items]), Vec::new())
+                    }
                     _ => (Value::Null, Vec::new()),
                 };
                 let _ = self.out.send(json!({"jsonrpc": "2.0", "id": id, "result": result}));
@@ -221,7 +234,7 @@ impl TestClient {
                     "workspaceFolders": [{"uri": uri(root), "name": "ws"}],
                     "initializationOptions": options,
                     "capabilities": {
-                        "workspace": {"applyEdit": true, "workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]}},
+                        "workspace": {"applyEdit": true, "workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]}, "configuration": true},
                         "window": {"workDoneProgress": true},
                         "textDocument": {"synchronization": {"dynamicRegistration": false}}
                     }
@@ -423,6 +436,11 @@ impl TestClient {
 
     pub fn notifications(&self) -> Vec<(String, Value)> {
         self.state.lock().unwrap().notifications.clone()
+    }
+
+    /// Everything received so far, in order (see `State::arrivals`).
+    pub fn arrivals(&self) -> Vec<String> {
+        self.state.lock().unwrap().arrivals.clone()
     }
 
     pub fn server_requests(&self) -> Vec<(String, Value)> {

@@ -471,3 +471,39 @@ async fn files_an_edit_created_are_not_edited_before_the_client_reports_their_te
     let all: String = texts.values().cloned().collect();
     assert!(all.contains("\"db.t3.large\"") && all.contains("resource \"aws_db_instance\""), "{all}");
 }
+
+/// The notifications a request causes (the next question, warnings, completion) are on
+/// the wire before its response, every turn: a client can show the question it is
+/// told about and then take the response as confirmation, never the other way round.
+#[tokio::test]
+async fn every_notification_of_a_turn_arrives_before_its_response() {
+    let h = harness(&[("main.tf", MAIN_TF)], fast()).await;
+    h.client.open(&h.path("main.tf"));
+    // The notifications received between the previous response and this request's.
+    let before_response = |rid: u64| {
+        let arrivals = h.client.arrivals();
+        let at = arrivals.iter().position(|a| *a == format!("response:{rid}")).expect("no response");
+        arrivals[..at].iter().rev().take_while(|a| !a.starts_with("response:")).cloned().collect::<Vec<_>>()
+    };
+    let rid = h.client.next_request_id();
+    let mut turn = h.start_in("add a postgres database", "main.tf").await;
+    let id = turn["conversation"].as_str().unwrap().to_string();
+    assert!(before_response(rid).contains(&"terraconverse/question".to_string()), "{:?}", h.client.arrivals());
+    let mut turns = 1;
+    while turn["complete"] != true {
+        assert!(turns < 200, "the conversation does not end");
+        let rid = h.client.next_request_id();
+        turn = h.answer(&id, json!({ "action": "default" })).await;
+        turns += 1;
+        let expected = if turn["complete"] == true { "terraconverse/complete" } else { "terraconverse/question" };
+        let arrived = before_response(rid);
+        assert!(arrived.contains(&expected.to_string()), "turn {turns}: {expected} came after the response: {arrived:?}");
+    }
+    let rid = h.client.next_request_id();
+    h.client
+        .request("terraconverse/change", json!({ "conversation": id, "target": "storage_encrypted", "value": "false" }))
+        .await
+        .unwrap();
+    assert!(before_response(rid).contains(&"terraconverse/warnings".to_string()), "{:?}", h.client.arrivals());
+    assert!(turns > 5, "too few turns to tell: {turns}");
+}

@@ -19,7 +19,7 @@ use tc_conversation::{Conversation, Turn};
 use tc_edit::{DesiredBlock, MergeInput, MergePlan};
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{
-    CreateFile, CreateFileOptions, DocumentChangeOperation, DocumentChanges, OneOf, OptionalVersionedTextDocumentIdentifier,
+    ConfigurationItem, ConfigurationParams, CreateFile, CreateFileOptions, DocumentChangeOperation, DocumentChanges, OneOf, OptionalVersionedTextDocumentIdentifier,
     ResourceOp, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
 };
 
@@ -121,7 +121,24 @@ pub async fn finish(server: &Server, id: &str, turn: &Turn, edit: Option<EditOut
     Ok(result)
 }
 
+/// Sends the notifications of a turn, then makes sure they are on the wire before the
+/// request's response: the transport interleaves notifications and responses in no
+/// fixed order, but the client answers a request only after reading everything sent
+/// before it, so the response waits for the client's answer to `workspace/configuration`
+/// (asked only of clients that support it; the response carries the same data anyway).
 async fn notify(server: &Server, result: &TurnResult) {
+    send_notifications(server, result).await;
+    if server.shared.lock().caps.configuration {
+        let fence = ConfigurationParams {
+            items: vec![ConfigurationItem { scope_uri: None, section: Some("terraconverse".into()) }],
+        };
+        if let Err(e) = server.client.configuration(fence.items).await {
+            tracing::debug!("the client did not answer workspace/configuration ({}); notifications may trail the response", e.message);
+        }
+    }
+}
+
+async fn send_notifications(server: &Server, result: &TurnResult) {
     let client = &server.client;
     if !result.warnings.is_empty() {
         client
