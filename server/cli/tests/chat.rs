@@ -76,8 +76,10 @@ fn without_out_the_stack_is_printed_as_json() {
     let o = chat(&["a postgres database"], "accept all defaults\n");
     let t = text(&o);
     assert!(o.status.success(), "{t}");
-    let json_start = t.find("{\n").expect("JSON printed");
-    let stack: serde_json::Value = serde_json::from_str(t[json_start..].trim_end()).unwrap_or_else(|e| panic!("{e}: {t}"));
+    // Only stdout: stderr may hold the one-time "LLM off" notice.
+    let out = String::from_utf8_lossy(&o.stdout);
+    let json_start = out.find("{\n").expect("JSON printed");
+    let stack: serde_json::Value = serde_json::from_str(out[json_start..].trim_end()).unwrap_or_else(|e| panic!("{e}: {t}"));
     assert!(stack["resources"].as_array().unwrap().iter().any(|r| r["component"] == "rds_instance"), "{stack}");
 }
 
