@@ -1,7 +1,9 @@
 -- Neovim (0.7+) end to end against the real `terraconverse lsp`: plain
 -- vim.lsp.start_client + buf_attach_client, no plugin. Opens the workspace's main.tf,
--- types into it, starts "add a postgres database", takes every default, writes all
--- buffers and quits; tests/nvim/run.sh then checks the files on disk.
+-- types into it, starts "add a postgres database" (the first question offers the
+-- folder's VPC), types again, takes every default, checks that each question's
+-- notification came before its response and what status says, writes all buffers
+-- and quits; tests/nvim/run.sh then checks the files on disk.
 -- Environment: TC_BIN (the terraconverse binary), TC_WS (the workspace folder).
 
 local bin, ws = os.getenv("TC_BIN"), os.getenv("TC_WS")
@@ -47,8 +49,22 @@ local function request(method, params)
   return res.result
 end
 
+-- The question notification of a turn must already be here when its response is.
+local function last_question()
+  for i = #notifications, 1, -1 do
+    if notifications[i][1] == "question" then return notifications[i][2].question.id end
+  end
+end
+
 local turn = request("terraconverse/start", { request = "add a postgres database" })
 local id = turn.conversation
+-- The folder's VPC is offered first, reuse being the default.
+if turn.question.id ~= "reuse.vpc" or turn.question.default ~= "yes" then
+  fail("the existing VPC was not offered first: " .. vim.inspect(turn.question))
+end
+if last_question() ~= turn.question.id then fail("the first question notification came after the response") end
+-- The user types at the end of main.tf between the question and the answer.
+vim.api.nvim_buf_set_lines(buf, -1, -1, false, { "# typed between question and answer 🙂" })
 local answered = 0
 while not turn.complete do
   if not turn.question then fail("no question and not complete: " .. vim.inspect(turn)) end
@@ -56,7 +72,14 @@ while not turn.complete do
   turn = request("terraconverse/answer", { conversation = id, action = "default" })
   if turn.rejection ~= vim.NIL and turn.rejection ~= nil then fail("default refused: " .. turn.rejection) end
   if turn.edit and turn.edit.failure ~= vim.NIL and turn.edit.failure ~= nil then fail("edit failed: " .. turn.edit.failure) end
+  if turn.question and turn.question ~= vim.NIL and last_question() ~= turn.question.id then
+    fail(("the question notification for %s came after the response"):format(turn.question.id))
+  end
   answered = answered + 1
+end
+local status = request("terraconverse/status", { conversation = id })
+if status.region ~= "us-east-1" or #status.remaining ~= 0 or status.reused[1] ~= "vpc = aws_vpc.main" then
+  fail("status: " .. vim.inspect({ region = status.region, remaining = status.remaining, reused = status.reused }))
 end
 if not vim.wait(5000, function()
   for _, n in ipairs(notifications) do if n[1] == "complete" then return true end end

@@ -30,7 +30,7 @@ resource "aws_vpc" "main" {
   }
 }
 TF
-{ echo "# typed in Neovim before the conversation ✍️"; cat "$WS/main.tf"; } > "$WS/expected-main.tf.txt"
+{ echo "# typed in Neovim before the conversation ✍️"; cat "$WS/main.tf"; echo "# typed between question and answer 🙂"; } > "$WS/expected-main.tf.txt"
 
 fail() { echo "nvim e2e FAILED: $*"; exit 1; }
 set +e

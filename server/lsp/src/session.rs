@@ -33,8 +33,6 @@ pub struct ClientCaps {
     pub document_changes: bool,
     pub create_files: bool,
     pub work_done_progress: bool,
-    /// `workspace/configuration`: the conversation's notifications are fenced with it.
-    pub configuration: bool,
 }
 
 impl ClientCaps {
@@ -49,7 +47,6 @@ impl ClientCaps {
             document_changes: ws_edit.and_then(|e| e.document_changes).unwrap_or(false) || create_files,
             create_files,
             work_done_progress: caps.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false),
-            configuration: caps.workspace.as_ref().and_then(|w| w.configuration).unwrap_or(false),
         }
     }
 }

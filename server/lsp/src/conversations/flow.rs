@@ -19,7 +19,7 @@ use tc_conversation::{Conversation, Turn};
 use tc_edit::{DesiredBlock, MergeInput, MergePlan};
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{
-    ConfigurationItem, ConfigurationParams, CreateFile, CreateFileOptions, DocumentChangeOperation, DocumentChanges, OneOf, OptionalVersionedTextDocumentIdentifier,
+    ConfigurationItem, CreateFile, CreateFileOptions, DocumentChangeOperation, DocumentChanges, OneOf, OptionalVersionedTextDocumentIdentifier,
     ResourceOp, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
 };
 
@@ -123,18 +123,21 @@ pub async fn finish(server: &Server, id: &str, turn: &Turn, edit: Option<EditOut
 
 /// Sends the notifications of a turn, then makes sure they are on the wire before the
 /// request's response: the transport interleaves notifications and responses in no
-/// fixed order, but the client answers a request only after reading everything sent
-/// before it, so the response waits for the client's answer to `workspace/configuration`
-/// (asked only of clients that support it; the response carries the same data anyway).
+/// fixed order, but a client answers a request only after reading everything sent
+/// before it, so the response waits for the client's answer to a
+/// `workspace/configuration` request (section `terraconverse`; the answer is not
+/// used). It is asked of every client: Neovim 0.7 answers it without declaring it, and
+/// a client that does not know it still answers with an error, which fences as well.
+/// A client that never answers costs `editSettleMs` once per turn, and the response
+/// carries the same data as the notifications anyway.
 async fn notify(server: &Server, result: &TurnResult) {
     send_notifications(server, result).await;
-    if server.shared.lock().caps.configuration {
-        let fence = ConfigurationParams {
-            items: vec![ConfigurationItem { scope_uri: None, section: Some("terraconverse".into()) }],
-        };
-        if let Err(e) = server.client.configuration(fence.items).await {
-            tracing::debug!("the client did not answer workspace/configuration ({}); notifications may trail the response", e.message);
-        }
+    let patience = Duration::from_millis(server.shared.lock().config.edit_settle_ms);
+    let items = vec![ConfigurationItem { scope_uri: None, section: Some("terraconverse".into()) }];
+    match tokio::time::timeout(patience, server.client.configuration(items)).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => tracing::debug!("workspace/configuration answered with an error ({}); still a fence", e.message),
+        Err(_) => tracing::warn!("the client did not answer workspace/configuration; notifications may trail the response"),
     }
 }
 
