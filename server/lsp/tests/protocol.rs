@@ -30,6 +30,8 @@ macro_rules! snapshot {
             ".file" => "[uri]",
             ".parameters" => "[parameters]",
             ".remaining" => "[remaining]",
+            ".warnings[].message" => "[text]",
+            ".files[]" => "[uri]",
         })
     };
 }
@@ -66,6 +68,7 @@ async fn start_answers_with_the_first_question_and_writes_into_the_workspace() {
     // The question also arrives as a notification.
     let q = h.client.wait_for(0, 10, |m, p| m == "terraconverse/question" && p["conversation"] == id.as_str()).await;
     assert_eq!(q["question"], turn["question"]);
+    snapshot!("question_notification", &q);
     let turn = h.answer(&id, json!({ "action": "default" })).await;
     assert_eq!(turn["edit"]["applied"], true, "{turn}");
     assert_eq!(turn["question"]["progress"]["current"], 2, "the reuse question counts: {turn}");
@@ -138,6 +141,7 @@ async fn answer_back_change_status_list_and_cancel() {
 
     let cancelled = h.client.request("terraconverse/cancel", json!({ "conversation": id })).await.unwrap();
     assert_eq!(cancelled, json!({ "conversation": id, "cancelled": true }));
+    snapshot!("cancel", &cancelled);
     let list = h.client.request("terraconverse/list", Value::Null).await.unwrap();
     assert_eq!(list["conversations"], json!([]));
     assert!(!h.path(&format!(".terraconverse/conversations/{id}.json")).exists());
@@ -174,7 +178,9 @@ async fn changing_an_answer_rewrites_one_attribute_in_place() {
     let id = turn["conversation"].as_str().unwrap().to_string();
     let done = h.answer_all_defaults(&id, turn).await;
     assert_eq!(done["complete"], true);
-    h.client.wait_for(0, 10, |m, _| m == "terraconverse/complete").await;
+    let complete = h.client.wait_for(0, 10, |m, _| m == "terraconverse/complete").await;
+    assert!(complete["files"].as_array().is_some_and(|f| f.iter().any(|u| u.as_str().unwrap().ends_with("/main.tf"))), "{complete}");
+    snapshot!("complete_notification", &complete);
     let before = h.client.text(&main).unwrap();
     let edits_before = h.client.server_requests().len();
     let changed = h
@@ -183,6 +189,7 @@ async fn changing_an_answer_rewrites_one_attribute_in_place() {
         .await
         .unwrap();
     assert!(changed["rejection"].is_null(), "{changed}");
+    snapshot!("change", &changed);
     let after = h.client.text(&main).unwrap();
     assert!(after.contains("db.t3.large"), "{after}");
     let requests = h.client.server_requests();
@@ -306,6 +313,7 @@ async fn a_deleted_block_is_asked_about_not_resurrected() {
         .await
         .unwrap();
     assert_eq!(resolved["conflicts"], json!([]), "{resolved}");
+    snapshot!("resolve", &resolved);
     assert!(h.client.text(&main).unwrap().contains("resource \"aws_db_instance\""));
     let err = h
         .client
@@ -416,6 +424,7 @@ async fn an_insecure_answer_sends_warnings_and_waits_for_confirmation() {
     assert_eq!(warnings["conversation"], id.as_str());
     assert!(warnings["warnings"][0]["rule"].as_str().is_some_and(|r| !r.is_empty()), "{warnings}");
     assert_eq!(turn["warnings"], warnings["warnings"]);
+    snapshot!("warnings_notification", &warnings);
     if warnings["warnings"][0]["needsConfirmation"] == true {
         // Held: nothing insecure is written until the user confirms.
         let text = h.client.text(&h.path("main.tf")).unwrap();
@@ -506,4 +515,36 @@ async fn every_notification_of_a_turn_arrives_before_its_response() {
         .unwrap();
     assert!(before_response(rid).contains(&"terraconverse/warnings".to_string()), "{:?}", h.client.arrivals());
     assert!(turns > 5, "too few turns to tell: {turns}");
+}
+
+/// Several VPCs: the first question asks which one (the main one by default), the
+/// answer is taken by name and the generated blocks reference it; with
+/// `reuseExisting: false` nothing is offered and the conversation creates its own.
+#[tokio::test]
+async fn with_several_vpcs_the_user_picks_one_or_none() {
+    let shared = "resource \"aws_vpc\" \"shared\" {\n  cidr_block = \"10.1.0.0/16\"\n}\n";
+    let h = harness(&[("main.tf", MAIN_TF), ("shared.tf", shared)], fast()).await;
+    let turn = h.start_conversation("add a postgres database").await;
+    let id = turn["conversation"].as_str().unwrap().to_string();
+    assert_eq!(turn["question"]["id"], "reuse.vpc", "{turn}");
+    assert_eq!(turn["question"]["kind"], "value", "{turn}");
+    assert_eq!(turn["question"]["choices"], json!(["aws_vpc.main", "aws_vpc.shared", "new"]), "{turn}");
+    assert_eq!(turn["question"]["default"], "aws_vpc.main", "{turn}");
+    let refused = h.answer(&id, json!({ "text": "the blue one" })).await;
+    assert!(refused["rejection"].as_str().unwrap().contains("aws_vpc.shared"), "{refused}");
+    let turn = h.answer(&id, json!({ "text": "shared" })).await;
+    assert!(turn["rejection"].is_null(), "{turn}");
+    h.answer_all_defaults(&id, turn).await;
+    let all: String = h.tf_texts().into_values().collect();
+    assert!(all.contains("aws_vpc.shared.id") && !all.contains("aws_vpc.main.id"), "{all}");
+    assert_eq!(all.matches("resource \"aws_vpc\"").count(), 2, "{all}");
+
+    let fresh = h
+        .client
+        .request("terraconverse/start", json!({ "request": "add a postgres database", "reuseExisting": false }))
+        .await
+        .unwrap();
+    assert_ne!(fresh["question"]["id"], "reuse.vpc", "{fresh}");
+    let status = h.client.request("terraconverse/status", json!({ "conversation": fresh["conversation"] })).await.unwrap();
+    assert_eq!(status["reused"], json!([]), "{status}");
 }
