@@ -359,7 +359,7 @@ impl TestClient {
             }
             // From the end backwards, so each edit's range is still valid when applied
             // and when sent as an incremental change.
-            edits.sort_by(|x, y| y.0.cmp(&x.0));
+            edits.sort_by_key(|e| std::cmp::Reverse(e.0));
             let mut text = current;
             let mut changes = Vec::new();
             for (a, b, new, range) in edits {

@@ -606,6 +606,19 @@ pub fn step(conversation: &mut Conversation, dialog: Option<&mut Dialog>, comman
         }
         return engine(conversation, command, text);
     }
+    match command {
+        // Cancelling and asking where things are work as everywhere else.
+        Command::Cancel => {
+            dialog.offers.clear();
+            return conversation.apply(Command::Cancel);
+        }
+        Command::Status => {
+            let mut turn = conversation.apply(Command::Status);
+            turn.question = dialog.question(total(conversation));
+            return turn;
+        }
+        _ => {}
+    }
     match dialog.handle(command, text, total(conversation)) {
         Step::Ask(turn) => turn,
         Step::Done { plan, messages, accept_all } => {
@@ -777,6 +790,19 @@ resource "aws_security_group" "web" {
         let Step::Done { plan, accept_all, .. } = dialog.handle(Command::AcceptAllDefaults, None, 3) else { panic!() };
         assert!(accept_all);
         assert_eq!(existing_of(&plan, "vpc").as_deref(), Some("aws_vpc.main"));
+    }
+
+    #[test]
+    fn status_and_cancel_work_while_a_reuse_question_is_open() {
+        let (conversation, _) = tc_conversation::Conversation::start("add a postgres database").unwrap();
+        let (_, dialog) = Dialog::new(conversation.plan().clone(), gather([NETWORK]), None, true);
+        let (mut conversation, mut dialog) = (conversation, dialog.unwrap());
+        let turn = step(&mut conversation, Some(&mut dialog), Command::Status, Some("status"));
+        assert_eq!(turn.question.unwrap().id, "reuse.vpc");
+        assert!(turn.rejection.is_none() && !turn.messages.is_empty());
+        let turn = step(&mut conversation, Some(&mut dialog), Command::Cancel, Some("cancel"));
+        assert_eq!(turn.state, tc_conversation::State::Cancelled);
+        assert!(turn.question.is_none() && !dialog.pending());
     }
 
     #[test]
