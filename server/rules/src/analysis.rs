@@ -45,11 +45,8 @@ pub struct Analysis {
 pub fn analyse(cache: &ParseCache, file: (&str, &str), siblings: &[(&str, &str)], options: Options) -> Analysis {
     let (name, text) = file;
     cache.begin();
-    let mut chunks: Vec<(usize, Range<usize>, Arc<Chunk>)> = Vec::new();
-    for range in split_blocks(text) {
-        let chunk = cache.get_or_parse(&text[range.clone()]);
-        chunks.push((0, range, chunk));
-    }
+    let mut chunks: Vec<(usize, Range<usize>, Arc<Chunk>)> =
+        cache.chunks_of(name, text).into_iter().map(|(range, chunk)| (0, range, chunk)).collect();
     let mut blocks = Vec::new();
     let mut top_attrs = HashSet::new();
     for (_, range, chunk) in &chunks {

@@ -171,6 +171,15 @@ impl Facts {
 #[derive(Default)]
 pub struct ParseCache {
     inner: Mutex<CacheInner>,
+    /// The chunks of each file [`crate::analyse`] last saw, by file name: the next
+    /// version is split only where it differs (see [`ParseCache::chunks_of`]).
+    files: Mutex<HashMap<String, FileChunks>>,
+}
+
+/// One version of a file and its chunks.
+struct FileChunks {
+    text: String,
+    chunks: Vec<(Range<usize>, Arc<Chunk>)>,
 }
 
 #[derive(Default)]
@@ -203,6 +212,63 @@ impl ParseCache {
         let generation = inner.generation;
         inner.map.insert(src.to_string(), (generation, parsed.clone()));
         parsed
+    }
+
+    /// The chunks of `text`, the new version of the file `name`. Against the version
+    /// seen last, only the changed middle is split again: chunks before the first
+    /// changed byte are kept, and the scan from there stops as soon as a chunk ends
+    /// where an old chunk of the unchanged tail starts (see [`split_from`]); the old
+    /// chunks from there on are moved, not looked up. On a 40k-line file this is what
+    /// keeps a keystroke from costing a scan and a hash of every block.
+    pub(crate) fn chunks_of(&self, name: &str, text: &str) -> Vec<(Range<usize>, Arc<Chunk>)> {
+        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        let chunks = match files.remove(name) {
+            Some(prev) => self.resplit(&prev, text),
+            None => None,
+        };
+        let chunks = chunks.unwrap_or_else(|| {
+            split_blocks(text).into_iter().map(|r| (r.clone(), self.get_or_parse(&text[r]))).collect()
+        });
+        files.insert(name.to_string(), FileChunks { text: text.to_string(), chunks: chunks.clone() });
+        chunks
+    }
+
+    fn resplit(&self, prev: &FileChunks, text: &str) -> Option<Vec<(Range<usize>, Arc<Chunk>)>> {
+        let (old, new) = (prev.text.as_bytes(), text.as_bytes());
+        let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+        let most = old.len().min(new.len()) - prefix;
+        let suffix = old.iter().rev().zip(new.iter().rev()).take(most).take_while(|(a, b)| a == b).count();
+        // Old chunks wholly before the first change are unchanged (the last chunk of the
+        // file also depends on what follows it: it is never kept).
+        let keep = prev.chunks.iter().take_while(|(r, _)| r.end <= prefix && r.end < old.len()).count();
+        let begin = if keep == 0 { 0 } else { prev.chunks[keep - 1].0.end };
+        // Where the unchanged tail starts, in the new text; old chunk starts there map
+        // to new positions by the length difference.
+        let tail = new.len() - suffix;
+        let shift = |old_pos: usize| old_pos + new.len() - old.len();
+        let mut resume_at = None;
+        let (scanned, stopped) = split_from(text, begin, |end| {
+            if end < tail {
+                return false;
+            }
+            let old_pos = end + old.len() - new.len();
+            match prev.chunks[keep..].binary_search_by_key(&old_pos, |(r, _)| r.start) {
+                Ok(i) => {
+                    resume_at = Some(keep + i);
+                    true
+                }
+                Err(_) => false,
+            }
+        })?;
+        let mut chunks: Vec<(Range<usize>, Arc<Chunk>)> = prev.chunks[..keep].to_vec();
+        chunks.extend(scanned.into_iter().map(|r| (r.clone(), self.get_or_parse(&text[r]))));
+        if let (Some(_), Some(from)) = (stopped, resume_at) {
+            chunks.extend(prev.chunks[from..].iter().map(|(r, c)| (shift(r.start)..shift(r.end), c.clone())));
+        }
+        if chunks.is_empty() {
+            chunks.push((0..text.len(), self.get_or_parse(text)));
+        }
+        Some(chunks)
     }
 
     /// Number of chunks held (for tests and benchmarks).
@@ -316,6 +382,20 @@ fn split_string(src: &str, body: &Body) -> Option<(usize, usize, String)> {
 /// `%{…}` templates), heredocs and comments so braces inside them don't count. Parsing
 /// block by block also keeps one unparsable block from hiding the rest of the file.
 pub fn split_blocks(text: &str) -> Vec<Range<usize>> {
+    match split_from(text, 0, |_| false) {
+        Some((chunks, _)) => chunks,
+        // Never returned for a scan from the start.
+        None => vec![0..text.len()],
+    }
+}
+
+/// [`split_blocks`] from `begin`, which must be a chunk boundary (0, or the end of a
+/// chunk): the scanner's state there is always the same, so scanning from a boundary
+/// gives the chunks a scan of the whole text gives from that point. After each chunk
+/// it asks `resync` whether to stop at its end (the caller knows the chunks from there
+/// on) and then returns the boundary it stopped at. `None` when the text after `begin`
+/// is only blank, which a whole scan would add to the chunk before `begin`.
+pub(crate) fn split_from(text: &str, begin: usize, mut resync: impl FnMut(usize) -> bool) -> Option<(Vec<Range<usize>>, Option<usize>)> {
     #[derive(Clone, Copy)]
     enum Ctx {
         Code(usize),
@@ -323,9 +403,9 @@ pub fn split_blocks(text: &str) -> Vec<Range<usize>> {
     }
     let b = text.as_bytes();
     let mut out = Vec::new();
-    let mut start = 0;
+    let mut start = begin;
     let mut stack = vec![Ctx::Code(0)];
-    let mut i = 0;
+    let mut i = begin;
     while i < b.len() {
         let c = b[i];
         match *stack.last().unwrap() {
@@ -409,6 +489,9 @@ pub fn split_blocks(text: &str) -> Vec<Range<usize>> {
                         if depth == 1 && stack.len() == 1 {
                             let end = text[i..].find('\n').map(|e| i + e + 1).unwrap_or(b.len());
                             out.push(start..end);
+                            if end < b.len() && resync(end) {
+                                return Some((out, Some(end)));
+                            }
                             start = end;
                             i = end;
                             continue;
@@ -421,17 +504,17 @@ pub fn split_blocks(text: &str) -> Vec<Range<usize>> {
         i += 1;
     }
     if start < b.len() {
-        if text[start..].trim().is_empty() && !out.is_empty() {
+        if text[start..].trim().is_empty() && (!out.is_empty() || begin > 0) {
             // Trailing blank lines belong to the last chunk.
-            out.last_mut().unwrap().end = b.len();
+            out.last_mut()?.end = b.len();
         } else {
             out.push(start..b.len());
         }
     }
-    if out.is_empty() {
+    if out.is_empty() && begin == 0 {
         out.push(0..b.len());
     }
-    out
+    Some((out, None))
 }
 
 /// One file of a module, with its text and line index.
@@ -1015,6 +1098,48 @@ fn suppressions(file: &SourceFile, start_line: usize, end_line: usize) -> Vec<St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn resplitting_an_edited_file_gives_the_chunks_of_a_whole_split() {
+        // Random edits (typing braces, quotes, heredoc markers and comments, deleting,
+        // duplicating lines) to a real module: the chunks reused from the previous
+        // version plus those scanned again must always be exactly `split_blocks`'s.
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpora/terraform-aws-modules/terraform-aws-s3-bucket/main.tf");
+        let mut text = std::fs::read_to_string(path).unwrap();
+        let cache = ParseCache::default();
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut rand = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n.max(1) as u64) as usize
+        };
+        for step in 0..400 {
+            let mut at = rand(text.len() + 1);
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            match rand(4) {
+                0 => text.insert_str(at, ["{", "}", "\"", "<<EOT\n", "EOT\n", "#", "/*", "*/", "\n", "${", "x"][rand(11)]),
+                1 => {
+                    let mut end = (at + rand(40)).min(text.len());
+                    while !text.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    text.replace_range(at..end, "");
+                }
+                2 => {
+                    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+                    let end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+                    let line = text[start..end].to_string();
+                    text.insert_str(start, &line);
+                }
+                _ => text.push_str("\n\n"),
+            }
+            let got: Vec<Range<usize>> = cache.chunks_of("main.tf", &text).into_iter().map(|(r, _)| r).collect();
+            assert_eq!(got, split_blocks(&text), "step {step}");
+        }
+    }
 
     #[test]
     fn repeated_object_keys_do_not_hide_the_block() {
