@@ -210,11 +210,30 @@ impl Dialog {
     /// `None` when there is nothing to offer.
     pub fn new(mut plan: Plan, found: Vec<Existing>, scope: Option<&str>, offer: bool) -> (Plan, Option<Dialog>) {
         let mut notes = Vec::new();
-        if let Some(scope) = scope.filter(|s| found.iter().any(|e| e.address == *s)) {
-            let rtype = scope.split('.').next().unwrap_or_default();
+        if let Some(scoped) = scope.and_then(|s| found.iter().find(|e| e.address == s)) {
+            let rtype = scoped.rtype();
+            // A subnet stands in with its siblings of the same tier in the same VPC when
+            // together they span two zones (a database subnet group needs that).
+            let mut existing = scoped.address.clone();
+            if rtype == "aws_subnet" {
+                let siblings: Vec<&Existing> = found
+                    .iter()
+                    .filter(|e| e.rtype() == "aws_subnet" && e.vpc == scoped.vpc && e.tier() == scoped.tier())
+                    .collect();
+                if siblings.len() > 1 && zones(&siblings) >= 2 {
+                    existing = siblings.iter().map(|e| e.address.as_str()).collect::<Vec<_>>().join(", ");
+                }
+            }
             if let Some(res) = plan.resources.iter_mut().find(|r| r.existing.is_none() && main_type(&r.component) == Some(rtype)) {
-                notes.push(format!("Using {scope}, which you started from, for the {}.", component_name(&res.component)));
-                res.existing = Some(scope.to_string());
+                notes.push(format!("Using {existing}, which you started from, for the {}.", component_name(&res.component)));
+                res.existing = Some(existing);
+            }
+            // What is inside a VPC of the folder goes with that VPC, not a new one.
+            if let Some(vpc) = scoped.vpc.as_ref().filter(|v| found.iter().any(|e| &e.address == *v)) {
+                if let Some(res) = plan.resources.iter_mut().find(|r| r.existing.is_none() && r.component == "vpc") {
+                    notes.push(format!("Using {vpc}, the VPC of {}, instead of creating a new one.", scoped.address));
+                    res.existing = Some(vpc.clone());
+                }
             }
         }
         let mut dialog = Dialog { plan: plan.clone(), found, offers: Vec::new(), notes };
@@ -803,6 +822,17 @@ resource "aws_security_group" "web" {
         let turn = step(&mut conversation, Some(&mut dialog), Command::Cancel, Some("cancel"));
         assert_eq!(turn.state, tc_conversation::State::Cancelled);
         assert!(turn.question.is_none() && !dialog.pending());
+    }
+
+    #[test]
+    fn a_scoped_subnet_brings_its_siblings_and_its_vpc() {
+        let (plan, dialog) = Dialog::new(plan_db(), gather([NETWORK]), Some("aws_subnet.private_b"), true);
+        assert_eq!(existing_of(&plan, "subnet").as_deref(), Some("aws_subnet.private_a, aws_subnet.private_b"));
+        assert_eq!(existing_of(&plan, "vpc").as_deref(), Some("aws_vpc.main"));
+        // Only the security group is left to ask about.
+        let dialog = dialog.unwrap();
+        assert_eq!(dialog.question(3).unwrap().id, "reuse.rds_instance_security_group");
+        assert_eq!(dialog.applied().1.len(), 2, "{:?}", dialog.applied().1);
     }
 
     #[test]
