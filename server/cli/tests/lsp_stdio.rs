@@ -2,7 +2,8 @@
 //! a workspace with a hand-written main.tf (comments, an aws_vpc), "add a postgres
 //! database", every question answered, buffers written — then the real Terraform
 //! validates and format-checks the folder, the user's files are byte-identical and
-//! their VPC and private subnets are reused (after the questions offering them). Also: only protocol on stdout, logs to the client, clean exit.
+//! their VPC, private subnets and database security group are reused (after the
+//! questions offering them). Also: only protocol on stdout, logs to the client, clean exit.
 
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -11,9 +12,9 @@ use tc_lsp::testing::TestClient;
 
 const MAIN_TF: &str = "# Network owned by the platform team — do not change 🚀\n# Ünïcödé: Straße, 東京, naïve café\nterraform {\n  required_providers {\n    aws = {\n      source = \"hashicorp/aws\"\n    }\n  }\n}\n\nresource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\" # keep\n\n  tags = {\n    Name = \"main\"\n  }\n}\n";
 
-/// The platform team's private subnets, one per zone: the database's subnet group
-/// should use them rather than add subnets of its own.
-const NETWORK_TF: &str = "resource \"aws_subnet\" \"private_a\" {\n  vpc_id            = aws_vpc.main.id\n  cidr_block        = \"10.0.10.0/24\"\n  availability_zone = \"us-east-1a\"\n}\n\nresource \"aws_subnet\" \"private_b\" {\n  vpc_id            = aws_vpc.main.id\n  cidr_block        = \"10.0.11.0/24\"\n  availability_zone = \"us-east-1b\"\n}\n";
+/// The platform team's private subnets, one per zone, and their database security
+/// group: the database should use them rather than add its own.
+const NETWORK_TF: &str = "resource \"aws_subnet\" \"private_a\" {\n  vpc_id            = aws_vpc.main.id\n  cidr_block        = \"10.0.10.0/24\"\n  availability_zone = \"us-east-1a\"\n}\n\nresource \"aws_subnet\" \"private_b\" {\n  vpc_id            = aws_vpc.main.id\n  cidr_block        = \"10.0.11.0/24\"\n  availability_zone = \"us-east-1b\"\n}\n\nresource \"aws_security_group\" \"db\" {\n  name   = \"postgres\"\n  vpc_id = aws_vpc.main.id\n}\n";
 
 fn shared_tool(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/tools/tf-validate").join(name)
@@ -56,8 +57,13 @@ async fn a_postgres_database_next_to_an_existing_vpc_over_stdio() {
     assert_eq!(turn["question"]["id"], "reuse.private_subnet", "{turn}");
     assert_eq!(turn["question"]["default"], "yes", "{turn}");
     turn = client.request("terraconverse/answer", json!({ "conversation": id, "action": "default" })).await.unwrap();
+    // The group is named for a database, so reusing it is the default.
+    assert_eq!(turn["question"]["id"], "reuse.rds_instance_security_group", "{turn}");
+    assert_eq!(turn["question"]["default"], "yes", "{turn}");
+    turn = client.request("terraconverse/answer", json!({ "conversation": id, "action": "default" })).await.unwrap();
     let said = turn["messages"].to_string();
     assert!(said.contains("aws_vpc.main") && said.contains("aws_subnet.private_a, aws_subnet.private_b"), "{turn}");
+    assert!(said.contains("aws_security_group.db"), "{turn}");
     let mut answered = 0;
     while turn["complete"] != true {
         assert!(answered < 200, "the conversation does not end");
@@ -84,6 +90,8 @@ async fn a_postgres_database_next_to_an_existing_vpc_over_stdio() {
     assert!(all.contains("aws_vpc.main.id"), "the database does not use the VPC:\n{all}");
     assert_eq!(all.matches("resource \"aws_subnet\"").count(), 2, "subnets were added:\n{all}");
     assert!(all.contains("subnet_ids = [aws_subnet.private_a.id, aws_subnet.private_b.id]"), "{all}");
+    assert_eq!(all.matches("resource \"aws_security_group\"").count(), 1, "a security group was added:\n{all}");
+    assert!(all.contains("vpc_security_group_ids = [aws_security_group.db.id]"), "{all}");
     assert!(all.contains("resource \"aws_db_instance\""), "{all}");
 
     // Real Terraform agrees.
