@@ -187,7 +187,8 @@ impl Offer {
 /// The reuse questions of one conversation, asked before the engine's own.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dialog {
-    /// The plan as the request made it, before any reuse.
+    /// The plan as the request made it, with only the scope's reuse applied (the
+    /// offers' answers are applied by [`Dialog::applied`]).
     pub plan: Plan,
     pub found: Vec<Existing>,
     /// Offers made so far, in order; the last is the current question while unanswered.
@@ -207,7 +208,9 @@ pub enum Step {
 impl Dialog {
     /// The dialog for `plan` in a folder defining `found`. `scope` (the resource the
     /// user started from) is reused without asking; with `offer` false nothing else is.
-    /// `None` when there is nothing to offer.
+    /// Returns the plan with the scope's reuse, and the dialog: `None` when there is
+    /// nothing to ask or tell, one without a pending question when only the scope's
+    /// reuse is to be told (its `applied` messages).
     pub fn new(mut plan: Plan, found: Vec<Existing>, scope: Option<&str>, offer: bool) -> (Plan, Option<Dialog>) {
         let mut notes = Vec::new();
         if let Some(scoped) = scope.and_then(|s| found.iter().find(|e| e.address == s)) {
