@@ -421,3 +421,66 @@ async fn the_api_key_appears_nowhere() {
     // It was really used.
     assert!(api.requests().iter().any(|r| r.header("authorization").is_some_and(|h| h.contains(KEY))));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_in_the_editor_settings_stays_out_of_every_log() {
+    // The key comes in the initialization options; every log is on at trace level,
+    // to stderr and (logLevel trace) to the client; a model call fails and one succeeds.
+    let api = mock(Script::Always(Reply::status(401)), Script::Always(Reply::json(json!({"answer": "eu-central-1"})))).await;
+    let dir = tmp("lsp-key");
+    // Logs go to a file: a pipe nobody reads while the server runs would fill up and block it.
+    let log_path = tmp("lsp-key-log").keep().join("server.log");
+    let mut child = bin(None)
+        .arg("lsp")
+        .env("TERRACONVERSE_LOG", "trace")
+        .stderr(std::fs::File::create(&log_path).unwrap())
+        .spawn()
+        .unwrap();
+    let client = tc_lsp::testing::TestClient::spawn(child.stdout.take().unwrap(), child.stdin.take().unwrap());
+    let options = json!({ "terraconverse": { "logLevel": "trace", "llm": { "baseUrl": api.base_url(), "apiKey": KEY, "requestTimeoutMs": 2000 } } });
+    client.initialize(dir.path(), options).await;
+    let turn = client.request("terraconverse/start", json!({ "request": "an ec2 instance" })).await.unwrap();
+    let id = turn["conversation"].as_str().unwrap().to_string();
+    assert!(turn["messages"].to_string().contains("HTTP 401"), "the refused key is reported: {turn}");
+    let turn = client.request("terraconverse/answer", json!({ "conversation": id, "action": "default" })).await.unwrap();
+    assert!(turn["question"].is_object(), "{turn}");
+    let mut turn = turn;
+    for _ in 0..20 {
+        if turn["question"]["id"] == "region" {
+            break;
+        }
+        turn = client.request("terraconverse/answer", json!({ "conversation": id, "action": "default" })).await.unwrap();
+    }
+    let turn = if turn["question"]["id"] == "region" {
+        client.request("terraconverse/answer", json!({ "conversation": id, "text": "the usual place" })).await.unwrap()
+    } else {
+        turn
+    };
+    let status = client.request("terraconverse/status", json!({ "conversation": id })).await.unwrap();
+    client.shutdown().await;
+    tokio::time::timeout(Duration::from_secs(30), child.wait()).await.expect("lsp exits").unwrap();
+    // The key really reached the model, as the bearer token.
+    assert!(api.requests().iter().any(|r| r.header("authorization") == Some(&format!("Bearer {KEY}"))));
+    let logs = std::fs::read_to_string(&log_path).unwrap();
+    let _ = std::fs::remove_dir_all(log_path.parent().unwrap());
+    assert!(logs.contains("TRACE") || logs.contains("DEBUG"), "the server logged at trace level: {logs}");
+    let everything = format!("{logs}{turn}{status}{:?}{:?}", client.notifications(), client.server_requests());
+    assert!(!everything.contains(KEY) && !everything.contains("SECRET-7f3a9c"), "the API key leaked:\n{everything}");
+    for f in walk(dir.path()) {
+        assert!(!std::fs::read_to_string(&f).unwrap_or_default().contains(KEY), "the API key is in {}", f.display());
+    }
+}
+
+/// Every file under `dir`, hidden folders (saved conversations) included.
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

@@ -99,7 +99,10 @@ impl<S: Subscriber> Layer<S> for ClientLayer {
 pub fn init(slot: &ClientSlot, level: LogLevel) {
     use tracing_subscriber::prelude::*;
     let filter = tracing_subscriber::EnvFilter::try_from_env("TERRACONVERSE_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"))
+        // The transport's trace of every raw message would print the settings
+        // verbatim, an LLM API key among them (docs/llm.md), so it stays off.
+        .add_directive("tower_lsp_server::codec=off".parse().expect("a valid directive"));
     let stderr = tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_ansi(false).with_filter(filter);
     let _ = tracing_subscriber::registry().with(stderr).with(ClientLayer::new(slot, level)).try_init();
 }
