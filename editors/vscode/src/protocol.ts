@@ -121,7 +121,19 @@ export interface TurnResult {
 export interface StatusResult extends TurnResult {
   request: string;
   target: Uri;
+  /** The AWS region (the default until answered). */
+  region: string;
+  /** Values collected so far, `key.parameter = value`. */
   parameters: string[];
+  /** Questions still open, the current one first. */
+  remaining: RemainingView[];
+  /** Planned resources the folder's own stand in for, `key = address`. */
+  reused: string[];
+}
+
+export interface RemainingView {
+  id: string;
+  reason: string;
 }
 
 export interface ConversationSummary {
