@@ -1047,8 +1047,9 @@ impl Conversation {
         let i = self.resource_of(qid)?;
         let p = self.param_of(qid)?;
         let comp = self.comp(i);
-        comp.derived_default(&p.id, &self.values(i))
-            .cloned()
+        // The resource's values are only needed when a constraint derives this default.
+        let derived = if comp.constraints.iter().any(|c| c.param == p.id) { comp.derived_default(&p.id, &self.values(i)).cloned() } else { None };
+        derived
             .or_else(|| p.default.clone())
             .or(if p.required { None } else { Some(Value::Null) })
             .filter(|_| comp.parameter(&p.id).is_some())
