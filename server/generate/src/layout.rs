@@ -93,9 +93,17 @@ pub fn assemble(
             let name = &res.vars[&p.id];
             let value = &res.values[&p.id];
             let description = describe(p, &res.key, &res.component.name);
+            // A variable block is built by Rust code (not a template) from a sanitized
+            // name and escaped values, so its address is known. Parsing it back with
+            // hcl-edit cost over a quarter of a whole generation, so it happens in
+            // debug builds only, where every test (hostile answers included) runs it.
             let text = format_hcl(&variable_block(name, &description, p, value));
             for block in split_blocks(&text) {
-                let (_, address) = parse_address(&block).map_err(|message| GenerateError::Template { template: "variables".into(), message })?;
+                let address = format!("variable.{name}");
+                if cfg!(debug_assertions) {
+                    let (_, parsed) = parse_address(&block).map_err(|message| GenerateError::Template { template: "variables".into(), message })?;
+                    assert_eq!(parsed, address, "a variable block declares exactly the variable it was built for");
+                }
                 variables.push(GeneratedBlock { address, resource_key: Some(rr.key.clone()), text: block });
             }
             if !value.is_null() {

@@ -161,9 +161,12 @@ pub fn render_all(prepared: &Prepared) -> Result<Vec<RenderedResource>, Generate
         .iter()
         .map(|r| StackEntry { key: &r.key, component: &r.component.id, label: &r.label, existing: r.existing })
         .collect();
+    // Converted to a template value once: every template receives the same list, and
+    // a minijinja value is shared by reference rather than serialized per template.
+    let stack_value = minijinja::Value::from_serialize(&stack_entries);
     let mut out = Vec::new();
     for res in prepared.resources.iter().filter(|r| !r.existing) {
-        out.push(render_one(env, prepared, res, &stack_entries)?);
+        out.push(render_one(env, prepared, res, &stack_value)?);
     }
     Ok(out)
 }
@@ -172,7 +175,7 @@ fn render_one(
     env: &Environment,
     prepared: &Prepared,
     res: &PreparedResource,
-    stack_entries: &[StackEntry],
+    stack_value: &minijinja::Value,
 ) -> Result<RenderedResource, GenerateError> {
     let template_name = res.component.template.as_str();
     let template = env.get_template(template_name).map_err(|_| GenerateError::MissingTemplate {
@@ -195,7 +198,7 @@ fn render_one(
         refs => &res.refs,
         decisions => &res.decisions,
         region => &prepared.region,
-        stack => stack_entries,
+        stack => stack_value.clone(),
     };
     let text = template.render(ctx).map_err(|e| {
         let msg = format!("{e:#}");

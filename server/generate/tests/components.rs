@@ -133,7 +133,7 @@ fn enabling_answers(component: &str) -> BTreeMap<String, tc_knowledge::Value> {
 }
 
 /// Checks that no answer can turn on yet (documented as such in docs/generator.md).
-const NO_QUESTION_YET: &[&str] = &["CKV_AWS_144", "CKV_AWS_91", "CKV_AWS_31", "CKV2_AWS_5", "CKV_AWS_260"];
+const NO_QUESTION_YET: &[&str] = &["CKV_AWS_144", "CKV_AWS_31", "CKV2_AWS_5", "CKV_AWS_260"];
 
 /// A component with every optional dependency accepted, the enabling answers given,
 /// and (for a bucket) the logging, lifecycle and trigger components that refer to it.
