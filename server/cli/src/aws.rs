@@ -1,4 +1,4 @@
-//! Live AWS checks for the conversation (cargo feature `aws`): whether an
+//! Live AWS checks for the conversation (cargo feature `aws-live`): whether an
 //! instance type is offered in the region (DescribeInstanceTypeOfferings) and
 //! whether an AMI exists (DescribeImages), through the core's `LiveChecks` trait.
 //!
@@ -12,6 +12,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::BehaviorVersion;
 use aws_credential_types::provider::ProvideCredentials;
 use aws_sdk_ec2::types::{Filter, LocationType};
+use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
 use std::time::Duration;
 use tc_conversation::{LiveCheck, LiveChecks};
 
@@ -40,7 +41,11 @@ impl AwsChecks {
                 .operation_attempt_timeout(OPERATION_TIMEOUT)
                 .operation_timeout(OPERATION_TIMEOUT)
                 .build();
+            // The HTTPS client is chosen here rather than by a cargo feature so that the
+            // build pulls rustls on ring (already used by tc_llm) and not aws-lc.
+            let http = aws_smithy_http_client::Builder::new().tls_provider(Provider::Rustls(CryptoMode::Ring)).build_https();
             let config = aws_config::defaults(BehaviorVersion::latest())
+                .http_client(http)
                 .region(aws_config::Region::new(region))
                 .timeout_config(timeouts)
                 .load()
