@@ -443,23 +443,10 @@ fn check_constraints(ctx: &Ctx, param: &Parameter, value: &Value) -> Result<(), 
     check_tied(ctx, param, value)
 }
 
-/// Major versions of engines whose component does not declare them as a
-/// knowledge-base constraint yet (Aurora). Components with an `engine_version`
-/// constraint (knowledge/components/rds_instance.toml) are checked from it.
-fn engine_majors(engine: &str) -> Option<&'static [&'static str]> {
-    Some(match engine {
-        "aurora-postgresql" => &["13", "14", "15", "16"],
-        "aurora-mysql" => &["8.0"],
-        _ => return None,
-    })
-}
-
 /// The knowledge base's constraints tying `param` to the resource's other values:
 /// an engine version must be one of the engine's major versions.
 fn check_tied(ctx: &Ctx, param: &Parameter, value: &Value) -> Result<(), String> {
-    let mut declared = false;
     for c in ctx.component.constraints.iter().filter(|c| c.param == param.id) {
-        declared |= !c.versions.is_empty();
         let Some(on) = ctx.values.get(&c.on) else { continue };
         if let Err(majors) = c.fits(on, value) {
             let on_text = tc_knowledge::Constraint::key(on);
@@ -473,29 +460,7 @@ fn check_tied(ctx: &Ctx, param: &Parameter, value: &Value) -> Result<(), String>
             ));
         }
     }
-    if !declared && param.id == "engine_version" && param.allowed.is_empty() {
-        if let Some(v) = value.as_str() {
-            check_engine_version(ctx, v)?;
-        }
-    }
     Ok(())
-}
-
-fn check_engine_version(ctx: &Ctx, version: &str) -> Result<(), String> {
-    if version.is_empty() {
-        return Ok(());
-    }
-    let engine = ctx.values.get("engine").and_then(Value::as_str).unwrap_or("");
-    let Some(majors) = engine_majors(engine) else { return Ok(()) };
-    let ok = majors.iter().any(|m| version == *m || version.starts_with(&format!("{m}.")));
-    if ok {
-        return Ok(());
-    }
-    Err(format!(
-        "{engine} {version} is not a supported engine version. {engine} supports the major versions {}; e.g. \"{}\", or leave it empty for the current default.",
-        majors.join(", "),
-        majors.last().unwrap()
-    ))
 }
 
 #[cfg(test)]
@@ -625,10 +590,10 @@ mod tests {
         let err = real("16.4", &on("mysql")).unwrap_err();
         assert!(err.contains("mysql 16.4 is not a supported engine version") && err.contains("8.0, 8.4"), "{err}");
         assert!(real("8.0.35", &on("mysql")).is_ok());
-        // Aurora declares no constraint yet: the built-in table still applies.
-        let mut aurora_version = param(ParamType::String);
-        aurora_version.id = "engine_version".into();
-        let err = run("aurora_cluster", &aurora_version, "12", &on("aurora-postgresql")).unwrap_err();
-        assert!(err.contains("not a supported engine version"), "{err}");
+        let aurora = kb.component("aurora_cluster").unwrap();
+        let aurora_version = aurora.parameter("engine_version").unwrap();
+        let err = parse_value(&Ctx { kb, component: aurora, values: &on("aurora-postgresql") }, aurora_version, "12").unwrap_err();
+        assert!(err.contains("aurora-postgresql 12 is not a supported engine version"), "{err}");
+        assert!(parse_value(&Ctx { kb, component: aurora, values: &on("aurora-mysql") }, aurora_version, "8.0.mysql_aurora.3.05.2").is_ok());
     }
 }
