@@ -37,10 +37,16 @@ for t in "${targets[@]}"; do
   esac
   mkdir -p "server/fuzz/corpus/$t"
   echo "fuzz: $t for ${seconds}s"
+  log="$seeds/$t.log"
   if ! (cd server && cargo fuzz run --fuzz-dir fuzz -O "$t" "fuzz/corpus/$t" "$seed" -- \
-        -max_total_time="$seconds" -rss_limit_mb=3072 -timeout=10 -print_final_stats=1 2>&1 | tail -n 12); then
+        -max_total_time="$seconds" -rss_limit_mb=3072 -timeout=10 -print_final_stats=1 >"$log" 2>&1); then
+    # The panic message, the sanitizer summary or the build error, then the stats.
+    grep -E "panicked at|^error|ERROR: |SUMMARY: |Test unit written" "$log" | head -n 20 || true
+    tail -n 12 "$log"
     echo "fuzz: $t FAILED (see server/fuzz/artifacts/$t/)"
     failed=$((failed + 1))
+  else
+    grep -E "stat::number_of_executed_units|Done [0-9]+ runs" "$log" || tail -n 3 "$log"
   fi
 done
 passed=$(( ${#targets[@]} - failed ))
