@@ -144,9 +144,10 @@ pub fn fmt_num(n: f64) -> String {
 /// Module-level definitions the evaluator can resolve.
 #[derive(Default)]
 pub struct Defs<'a> {
-    /// `variable` blocks: the default expression, if any.
-    pub variables: HashMap<String, Option<&'a Expression>>,
-    pub locals: HashMap<String, &'a Expression>,
+    /// `variable` blocks: the default expression, if any. Keys borrow from the parsed
+    /// bodies: a 40k-line module has thousands of variables, rebuilt on every check.
+    pub variables: HashMap<&'a str, Option<&'a Expression>, rustc_hash::FxBuildHasher>,
+    pub locals: HashMap<&'a str, &'a Expression, rustc_hash::FxBuildHasher>,
     /// Variable values given by a parent module call (overriding defaults).
     pub inputs: HashMap<String, Value>,
     pub local_cache: RefCell<HashMap<String, Value>>,

@@ -774,18 +774,18 @@ impl Module {
             }
             chunk.facts.fingerprint.hash(&mut fingerprint);
             for block in body.blocks() {
-                let label = block.labels.first().map(|l| l.as_str().to_string());
+                let label = block.labels.first().map(|l| l.as_str());
                 match (block.ident.value().as_str(), label) {
                     ("variable", Some(name)) => {
                         defs.variables.insert(name, block.body.get_attribute("default").map(|a| &a.value));
                     }
                     ("locals", _) => {
                         for a in block.body.attributes() {
-                            defs.locals.insert(a.key.value().to_string(), &a.value);
+                            defs.locals.insert(a.key.value().as_str(), &a.value);
                         }
                     }
                     ("resource", Some(t)) => {
-                        defs.resource_types.insert(t);
+                        defs.resource_types.insert(t.to_string());
                     }
                     _ => {}
                 }
@@ -803,9 +803,10 @@ impl Module {
         }
         for (_, _, chunk, _) in &bodies {
             for rc in &chunk.facts.external {
-                let mut rc = rc.clone();
-                rc.resolve_locals(&local_refs);
-                module.external_refs.extend(rc.refs);
+                module.external_refs.extend(rc.refs.iter().cloned());
+                rc.each_local_ref(&local_refs, |r| {
+                    module.external_refs.insert(r.to_string());
+                });
             }
         }
         let ev = Evaluator { defs: &defs };
@@ -1013,15 +1014,22 @@ impl RefCollector {
     /// Adds the resources referenced through `local.*` values (transitively), the way
     /// checkov's graph connects a resource to what its locals point at.
     fn resolve_locals(&mut self, local_refs: &HashMap<&str, &RefCollector>) {
-        let mut seen = HashSet::new();
-        let mut todo: Vec<String> = self.locals.iter().cloned().collect();
+        let mut found = Vec::new();
+        self.each_local_ref(local_refs, |r| found.push(r.to_string()));
+        self.refs.extend(found);
+    }
+
+    /// Calls `f` with every resource referenced through this collector's locals.
+    fn each_local_ref<'a>(&'a self, local_refs: &HashMap<&str, &'a RefCollector>, mut f: impl FnMut(&'a str)) {
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut todo: Vec<&str> = self.locals.iter().map(String::as_str).collect();
         while let Some(l) = todo.pop() {
-            if !seen.insert(l.clone()) {
+            if !seen.insert(l) {
                 continue;
             }
-            if let Some(r) = local_refs.get(l.as_str()) {
-                self.refs.extend(r.refs.iter().cloned());
-                todo.extend(r.locals.iter().cloned());
+            if let Some(r) = local_refs.get(l) {
+                r.refs.iter().for_each(|x| f(x));
+                todo.extend(r.locals.iter().map(String::as_str));
             }
         }
     }
