@@ -114,12 +114,14 @@ pub fn analyse_with(
     publish(doc, uri, name, analysis, config)
 }
 
-/// Analysis with default settings, no siblings and no cache (code actions on a version
-/// the debounced run has not reached yet).
+/// Analysis with no siblings and an empty cache (code actions on a version the
+/// debounced run has not reached yet). Block by block, which is faster than one
+/// whole-file parse when the file has repeated object keys (each costs a re-parse).
 pub fn analyse(doc: &TextDocument, uri: &Uri, config: &Config) -> Published {
     let name = uri.to_file_path().and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
     let name = name.as_deref().unwrap_or("main.tf");
-    let analysis = tc_rules::analyse_fresh((name, &doc.text()), &[], options(config));
+    let cache = tc_rules::ParseCache::default();
+    let analysis = tc_rules::analyse(&cache, (name, &doc.text()), &[], options(config));
     publish(doc, uri, name, analysis, config)
 }
 
