@@ -10,6 +10,7 @@
 //!   of the file, with the cache of the previous version (the as-you-type case);
 //! * `incremental_local`: the same after adding a local value, which every resource may
 //!   read, so all resources are evaluated again (as after editing a variable default).
+//!
 //! Ends with a table of the medians and the before/after ratios.
 //! Run with `cargo bench -p tc_rules --bench diagnostics`.
 

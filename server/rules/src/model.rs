@@ -382,11 +382,8 @@ fn split_string(src: &str, body: &Body) -> Option<(usize, usize, String)> {
 /// `%{…}` templates), heredocs and comments so braces inside them don't count. Parsing
 /// block by block also keeps one unparsable block from hiding the rest of the file.
 pub fn split_blocks(text: &str) -> Vec<Range<usize>> {
-    match split_from(text, 0, |_| false) {
-        Some((chunks, _)) => chunks,
-        // Never returned for a scan from the start.
-        None => vec![0..text.len()],
-    }
+    // A scan from the start always yields chunks; the fallback is the whole text.
+    split_from(text, 0, |_| false).map(|(chunks, _)| chunks).unwrap_or_else(|| std::iter::once(0..text.len()).collect())
 }
 
 /// [`split_blocks`] from `begin`, which must be a chunk boundary (0, or the end of a

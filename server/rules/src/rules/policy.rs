@@ -132,13 +132,12 @@ fn access_key_id(s: &str) -> bool {
     let upper_digit = |c: u8| c.is_ascii_uppercase() || c.is_ascii_digit();
     for i in 0..b.len() {
         let rest = &b[i..];
-        let prefix_len = if rest.starts_with(b"A3T") && rest.len() > 3 && upper_digit(rest[3]) {
-            4
-        } else if [&b"AKIA"[..], b"AGPA", b"AIDA", b"AROA", b"AIPA", b"ANPA", b"ANVA", b"ASIA"].iter().any(|p| rest.starts_with(p)) {
-            4
-        } else {
+        // Every key ID prefix is four characters: `A3T` plus one, or a known one.
+        let prefix_len = 4;
+        let a3t = rest.starts_with(b"A3T") && rest.len() > 3 && upper_digit(rest[3]);
+        if !a3t && ![&b"AKIA"[..], b"AGPA", b"AIDA", b"AROA", b"AIPA", b"ANPA", b"ANVA", b"ASIA"].iter().any(|p| rest.starts_with(p)) {
             continue;
-        };
+        }
         if rest.len() >= prefix_len + 16 && rest[prefix_len..prefix_len + 16].iter().all(|&c| upper_digit(c)) {
             return true;
         }
