@@ -21,3 +21,6 @@ bash editors/test.sh
 # The language server end to end in Debian's Neovim 0.7 (issue 5; tests/nvim/run.sh).
 bash tests/nvim/run.sh
 
+# A short fuzz smoke (issue 10): every target 20 s, seeded from ../shared's corpora;
+# any crash fails the run and leaves its input in server/fuzz/artifacts/.
+bash tests/fuzz.sh 20
