@@ -16,7 +16,9 @@ if [ "${1:-}" = "--quick" ]; then
   crit_args=(--warm-up-time 1 --measurement-time 2)
 fi
 # Criterion suites write their report to stdout; the e2e harness prints RESULT lines.
-cargo bench --workspace --benches -- "${crit_args[@]}" 2>&1 | tee "$raw" >&2
+# `--bench '*'` (not `--benches`): the latter also runs each library's libtest harness,
+# which rejects criterion's options.
+cargo bench --workspace --bench '*' -- "${crit_args[@]}" 2>&1 | tee "$raw" >&2
 
 python3 - "$raw" <<'PY'
 import re, sys, subprocess, datetime, platform, os

@@ -82,7 +82,12 @@ fn label_text(label: &BlockLabel) -> String {
 
 fn to_syntax_error(text: &str, e: &hcl_edit::parser::Error) -> SyntaxError {
     let loc = e.location();
-    let start = loc.offset().min(text.len());
+    // hcl-edit can report an offset inside a multi-byte character (found by fuzzing);
+    // the span starts at that character so slicing the text never panics.
+    let mut start = loc.offset().min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
     // Underline to the end of the token at the error (or one character), never past the line.
     let rest = &text[start..];
     let mut len = rest
