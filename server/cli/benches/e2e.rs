@@ -173,7 +173,9 @@ fn check_vs_checkov() {
 
 fn main() {
     // `cargo bench` passes `--bench`; a filter word selects parts.
-    let filter: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    // tests/bench.sh also passes criterion's options with their values
+    // (`--measurement-time 2`): a number is an option's value, never a filter word.
+    let filter: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--") && a.parse::<f64>().is_err()).collect();
     let want = |name: &str| filter.is_empty() || filter.iter().any(|f| name.contains(f.as_str()));
     let work = tempfile::tempdir().unwrap();
     if want("start") {
